@@ -1,0 +1,111 @@
+import type { z } from 'zod';
+import { defaultRetryPolicy, type RetryPolicy } from './backoff.ts';
+import type { EventMeta } from './envelope.ts';
+import type { KvStore, Logger, SqlTx } from './ports.ts';
+import type { CronEvent, Trigger } from './triggers.ts';
+
+/** Options of {@link HandlerContext.emit}. */
+export interface EmitOptions {
+  key?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** Everything a handler may touch; its SQL writes and emits commit atomically with the ledger row. */
+export interface HandlerContext {
+  meta: EventMeta;
+  /** The transaction that also holds the idempotency ledger row. */
+  sql: SqlTx;
+  kv: KvStore;
+  /** Queues a JSON event; published through the outbox only if the transaction commits. */
+  emit(topic: string, payload: unknown, options?: EmitOptions): void;
+  log: Logger;
+  /** Aborted when the handler times out or the host shuts down. */
+  signal: AbortSignal;
+}
+
+/** Deployment hints shared by every platform (Knative, Container Apps, KEDA). */
+export interface DeployHints {
+  minScale?: number;
+  maxScale?: number;
+  /** In-flight requests per replica that autoscaling aims for. */
+  target?: number;
+  containerConcurrency?: number;
+  cpu?: string;
+  memory?: string;
+}
+
+export interface FunctionConfig<T, R> {
+  /** Lowercase DNS label: also the consumer group, service and app id. */
+  name: string;
+  trigger: Trigger<T>;
+  /** Attempts in total, or a full policy. Default 5 attempts, 200 ms doubling to 30 s. */
+  retries?: number | Partial<RetryPolicy>;
+  /** Default `<name>.dlq`. */
+  deadLetterTopic?: string;
+  /** Per-attempt time limit. Default 60 s. */
+  timeoutMs?: number;
+  /** Keys processed in parallel within one partition batch (order per key is kept). Default 16. */
+  keyConcurrency?: number;
+  deploy?: DeployHints;
+  handler: (event: T, ctx: HandlerContext) => Promise<R> | R;
+}
+
+/** A defined function: its config with defaults applied. */
+export interface HearthFunction<T = unknown, R = unknown> {
+  readonly name: string;
+  readonly trigger: Trigger<T>;
+  readonly retry: RetryPolicy;
+  readonly deadLetterTopic: string;
+  readonly timeoutMs: number;
+  readonly keyConcurrency: number;
+  readonly deploy: DeployHints;
+  readonly handler: (event: T, ctx: HandlerContext) => Promise<R> | R;
+}
+
+/** Any defined function, whatever its event type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers are contravariant in T
+export type AnyFunction = HearthFunction<any, unknown>;
+
+const NAME = /^[a-z]([a-z0-9-]{0,46}[a-z0-9])?$/;
+
+/**
+ * Defines a function: a config object plus a handler. The event type is inferred from the trigger.
+ * @example
+ * export default defineFunction({
+ *   name: 'order-ledger',
+ *   trigger: kafka({ topic: 'orders', schema: Order }),
+ *   handler: async (order, { sql, emit }) => { ... },
+ * })
+ */
+export function defineFunction<T, R>(config: FunctionConfig<T, R>): HearthFunction<T, R> {
+  if (!NAME.test(config.name)) {
+    throw new TypeError(
+      `defineFunction(): name "${config.name}" must be a lowercase DNS label (a-z, 0-9, "-", at most 48 chars), e.g. "order-ledger"`,
+    );
+  }
+  if (typeof config.handler !== 'function') {
+    throw new TypeError(`defineFunction("${config.name}"): handler must be a function, e.g. handler: async (event, ctx) => {}`);
+  }
+  const retries = typeof config.retries === 'number' ? { attempts: config.retries } : (config.retries ?? {});
+  const retry: RetryPolicy = { ...defaultRetryPolicy, ...retries };
+  if (!Number.isInteger(retry.attempts) || retry.attempts < 1) {
+    throw new TypeError(`defineFunction("${config.name}"): retries must be an integer >= 1 (total attempts), got ${retry.attempts}`);
+  }
+  return Object.freeze({
+    name: config.name,
+    trigger: config.trigger,
+    retry,
+    deadLetterTopic: config.deadLetterTopic ?? `${config.name}.dlq`,
+    timeoutMs: config.timeoutMs ?? 60_000,
+    keyConcurrency: config.keyConcurrency ?? 16,
+    deploy: config.deploy ?? {},
+    handler: config.handler,
+  });
+}
+
+/** The event type a function's handler receives. */
+export type EventOf<F> = F extends HearthFunction<infer T, unknown> ? T : never;
+
+export type { CronEvent };
+/** Re-exported so function modules need one import for schema inference helpers. */
+export type Infer<S extends z.ZodType> = z.output<S>;

@@ -1,0 +1,44 @@
+import { sleep } from './backoff.ts';
+import type { AnyFunction } from './define.ts';
+import type { Envelope } from './envelope.ts';
+import { invoke, type InvokeDeps } from './invoke.ts';
+import type { Outcome } from './outcome.ts';
+
+/** The end of in-process delivery: done, dead-lettered, or abandoned because the host is stopping. */
+export interface Delivery {
+  outcome: Outcome | { status: 'abandoned' };
+  attempts: number;
+  firstFailureAt?: Date;
+  lastFailureAt?: Date;
+}
+
+/** How to wait between attempts; the Kafka host heartbeats while it waits. */
+export type Wait = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/**
+ * Delivers an envelope with bounded in-process retries (exponential backoff with jitter) until it is
+ * done or must be dead-lettered. Used by hosts that own retries (the Kafka consumer, cron); platforms
+ * that redeliver themselves (Knative, Dapr) call {@link invoke} once per delivery instead.
+ * @example const { outcome, attempts } = await deliver(fn, envelope, deps)
+ */
+export async function deliver(fn: AnyFunction, envelope: Envelope, deps: InvokeDeps, wait: Wait = sleep): Promise<Delivery> {
+  let firstFailureAt: Date | undefined;
+  let lastFailureAt: Date | undefined;
+  for (let attempt = envelope.attempt; ; attempt += 1) {
+    const outcome = await invoke(fn, { ...envelope, attempt }, deps);
+    if (outcome.status !== 'done') {
+      firstFailureAt ??= outcome.failure.at;
+      lastFailureAt = outcome.failure.at;
+    }
+    if (outcome.status !== 'retry') return { outcome, attempts: attempt, firstFailureAt, lastFailureAt };
+    deps.log.warn('attempt failed, retrying', {
+      function: fn.name,
+      attempt,
+      delayMs: outcome.delayMs,
+      errorClass: outcome.failure.errorClass,
+      error: outcome.failure.message,
+    });
+    await wait(outcome.delayMs, deps.signal);
+    if (deps.signal?.aborted) return { outcome: { status: 'abandoned' }, attempts: attempt, firstFailureAt, lastFailureAt };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Typed errors decide what the runtime does with a failure: retry vs dead-letter is chosen by class,
+ * never by matching message strings.
+ */
+
+/** Base class of every Hearth error; `code` is stable and machine-readable. */
+export class HearthError extends Error {
+  readonly code: string;
+  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HearthError';
+    this.code = options.code ?? 'hearth_error';
+  }
+}
+
+/**
+ * A failure that retrying cannot fix: the event goes straight to the dead-letter topic.
+ * @example throw new NonRetriableError('customer 42 does not exist')
+ */
+export class NonRetriableError extends HearthError {
+  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+    super(message, { code: options.code ?? 'non_retriable', cause: options.cause });
+    this.name = 'NonRetriableError';
+  }
+}
+
+/**
+ * A transient failure with a known delay before the next attempt (e.g. an upstream's Retry-After).
+ * @example throw new RetryAfterError('rate limited', { retryAfterMs: 2_000 })
+ */
+export class RetryAfterError extends HearthError {
+  readonly retryAfterMs: number;
+  constructor(message: string, options: { retryAfterMs: number; code?: string; cause?: unknown }) {
+    super(message, { code: options.code ?? 'retry_after', cause: options.cause });
+    this.name = 'RetryAfterError';
+    this.retryAfterMs = Math.max(0, options.retryAfterMs);
+  }
+}
+
+/** Why an event is bad input; each goes to the dead-letter topic at once, never retried. */
+export type BadInputKind = 'unparseable' | 'schema-invalid' | 'oversize';
+
+/**
+ * The event itself is bad (unparseable, schema-invalid, oversize). Never retried.
+ * @example throw new BadInputError('schema-invalid', 'amount: Expected number, received string')
+ */
+export class BadInputError extends NonRetriableError {
+  readonly kind: BadInputKind;
+  constructor(kind: BadInputKind, message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: kind, cause: options.cause });
+    this.name = 'BadInputError';
+    this.kind = kind;
+  }
+}
+
+/**
+ * Invalid configuration; the process stops with a message naming the variable.
+ * @example throw new ConfigError('KAFKA_BROKERS', 'is required')
+ */
+export class ConfigError extends HearthError {
+  readonly variable: string;
+  constructor(variable: string, problem: string) {
+    super(`${variable} ${problem}`, { code: 'config_invalid' });
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+/**
+ * Turns anything thrown into an Error, keeping Errors as they are.
+ * @example const err = ensureError(caught)
+ */
+export function ensureError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  if (typeof value === 'string') return new Error(value);
+  try {
+    return new Error(`non-error thrown: ${JSON.stringify(value)}`);
+  } catch {
+    return new Error(`non-error thrown: ${String(value)}`);
+  }
+}

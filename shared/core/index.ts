@@ -1,0 +1,48 @@
+export { backoffDelay, defaultRetryPolicy, sleep } from './backoff.ts';
+export type { RetryPolicy } from './backoff.ts';
+export { deadLetterMessage, DLQ_HEADERS, readDeadLetter, replayMessage } from './dead-letter.ts';
+export type { DeadLetterInfo } from './dead-letter.ts';
+export { decodeEvent } from './decode.ts';
+export { defineFunction } from './define.ts';
+export type {
+  AnyFunction,
+  DeployHints,
+  EmitOptions,
+  EventOf,
+  FunctionConfig,
+  HandlerContext,
+  HearthFunction,
+  Infer,
+} from './define.ts';
+export { deliver } from './deliver.ts';
+export type { Delivery, Wait } from './deliver.ts';
+export { eventIdOf } from './envelope.ts';
+export type { Envelope, EventMeta, EventSource } from './envelope.ts';
+export {
+  BadInputError,
+  ConfigError,
+  ensureError,
+  HearthError,
+  NonRetriableError,
+  RetryAfterError,
+} from './errors.ts';
+export type { BadInputKind } from './errors.ts';
+export { HandlerTimeoutError, invoke } from './invoke.ts';
+export type { InvocationInfo, InvokeDeps, InvokeHook } from './invoke.ts';
+export { jsonLogger } from './logger.ts';
+export type { LogLevel } from './logger.ts';
+export { classify, failureOf } from './outcome.ts';
+export type { DeadLetterReason, FailureInfo, Outcome } from './outcome.ts';
+export type {
+  EffectStore,
+  KvSetOptions,
+  KvStore,
+  Logger,
+  OutgoingMessage,
+  RunOnceResult,
+  SqlStore,
+  SqlTx,
+} from './ports.ts';
+export { formatIssues, parseWith } from './schema.ts';
+export { cron, DEFAULT_MAX_BYTES, http, kafka } from './triggers.ts';
+export type { CatchUpPolicy, CronEvent, CronTrigger, HttpMethod, HttpTrigger, KafkaTrigger, Trigger } from './triggers.ts';

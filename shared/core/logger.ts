@@ -1,0 +1,33 @@
+import type { Logger } from './ports.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+/**
+ * A JSON-lines logger: one object per line with time, level, message and fields.
+ * @example const log = jsonLogger({ level: 'info' }); log.info('host started', { functions: 3 })
+ */
+export function jsonLogger(
+  options: { level?: LogLevel; base?: Record<string, unknown>; write?: (line: string) => void } = {},
+): Logger {
+  const level = RANK[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => void process.stdout.write(line));
+  const base = options.base ?? {};
+  const emit = (name: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>): void => {
+    if (RANK[name] < level) return;
+    write(`${JSON.stringify({ time: new Date().toISOString(), level: name, msg: message, ...base, ...fields }, errorReplacer)}\n`);
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+    child: (fields) => jsonLogger({ ...options, base: { ...base, ...fields } }),
+  };
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}

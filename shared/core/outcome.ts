@@ -1,0 +1,43 @@
+import { BadInputError, NonRetriableError, RetryAfterError, ensureError } from './errors.ts';
+
+/** Why an event was dead-lettered. */
+export type DeadLetterReason = 'unparseable' | 'schema-invalid' | 'oversize' | 'non-retriable' | 'retries-exhausted';
+
+/** A failure as recorded on a dead letter or in logs. */
+export interface FailureInfo {
+  errorClass: string;
+  message: string;
+  at: Date;
+}
+
+/**
+ * What one attempt of a function produced. Each platform maps it to its wire semantics:
+ * commit the offset / HTTP 2xx, redeliver / 5xx, dead-letter topic / 4xx or Dapr DROP.
+ */
+export type Outcome =
+  | { status: 'done'; duplicate: boolean; value?: unknown }
+  | { status: 'retry'; delayMs: number; failure: FailureInfo }
+  | { status: 'dead-letter'; reason: DeadLetterReason; failure: FailureInfo };
+
+/**
+ * Describes an error for a dead letter or log line.
+ * @example failureOf(new TypeError('x')) // { errorClass: 'TypeError', message: 'x', at }
+ */
+export function failureOf(error: unknown, at: Date = new Date()): FailureInfo {
+  const err = ensureError(error);
+  return { errorClass: err.name || err.constructor.name, message: err.message, at };
+}
+
+/**
+ * Classifies a handler failure by its type: bad input and non-retriable errors dead-letter at once;
+ * anything else is retried until the attempts run out.
+ * @example classify(err, 2, 5, () => 400)
+ */
+export function classify(error: unknown, attempt: number, maxAttempts: number, backoffMs: () => number): Outcome {
+  const failure = failureOf(error);
+  if (error instanceof BadInputError) return { status: 'dead-letter', reason: error.kind, failure };
+  if (error instanceof NonRetriableError) return { status: 'dead-letter', reason: 'non-retriable', failure };
+  if (attempt >= maxAttempts) return { status: 'dead-letter', reason: 'retries-exhausted', failure };
+  const delayMs = error instanceof RetryAfterError ? error.retryAfterMs : backoffMs();
+  return { status: 'retry', delayMs, failure };
+}
