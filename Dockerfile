@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# The Hearth functions host. TypeScript runs as-is through Node 24's type stripping: no build step.
+#
+#   docker build -t hearth .
+#   docker run -e KAFKA_BROKERS=... -e DATABASE_URL=... -e UPSTASH_REDIS_REST_URL=... \
+#     -e UPSTASH_REDIS_REST_TOKEN=... -p 8080:8080 hearth            # all functions
+#   docker run -e HEARTH_FUNCTIONS=a,b ... hearth                       # only those
+#   docker run ... hearth migrate                                       # apply SQL migrations
+
+# Production dependencies only, resolved exactly from the lock file.
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:24-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=8080
+WORKDIR /app
+# Code stays owned by root and read-only to the process, which runs as the image's `node` user.
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json package-lock.json ./
+COPY shared ./shared
+COPY functions ./functions
+USER node
+EXPOSE 8080
+# HEARTH_FUNCTIONS (comma-separated names) selects the functions to host; unset hosts all of them.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://localhost:' + (process.env.PORT ?? '8080') + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "shared/cli/hearth.ts"]
+CMD ["dev"]

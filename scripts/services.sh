@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Local services for Hearth without Docker: Kafka, PostgreSQL, Redis and the Upstash REST emulator,
+# run natively as our own instances with state, pid files and logs under ~/.cache/hearth.
+#
+#   scripts/services.sh up       start what is not running (installs what is missing) and wait for health
+#   scripts/services.sh down     stop everything this script started
+#   scripts/services.sh status   one line per service; exits 1 if any is down
+#   scripts/services.sh env      export lines for the app and tests: eval "$(scripts/services.sh env)"
+#
+# HEARTH_CACHE and HEARTH_{REDIS,PG,KAFKA,KAFKA_CONTROLLER,UPSTASH}_PORT move a second stack elsewhere.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=services/common.sh
+source "$here/services/common.sh"
+# shellcheck source=services/redis.sh
+source "$here/services/redis.sh"
+# shellcheck source=services/postgres.sh
+source "$here/services/postgres.sh"
+# shellcheck source=services/kafka.sh
+source "$here/services/kafka.sh"
+# shellcheck source=services/upstash.sh
+source "$here/services/upstash.sh"
+
+cmd_up() {
+  local start=$SECONDS
+  mkdir -p "$RUN_DIR"
+  # Kafka's JVM is the slowest to boot: launch it first, then bring the others up while it starts.
+  kafka_start
+  redis_start
+  pg_start
+  redis_wait
+  pg_wait
+  upstash_start
+  kafka_wait
+  upstash_wait
+  say "all services up in $((SECONDS - start))s (logs: $RUN_DIR)"
+}
+
+cmd_down() {
+  upstash_stop
+  kafka_stop
+  pg_stop
+  redis_stop
+}
+
+cmd_status() {
+  local rc=0
+  kafka_status || rc=1
+  pg_status || rc=1
+  redis_status || rc=1
+  upstash_status || rc=1
+  return "$rc"
+}
+
+cmd_env() {
+  cat <<EOT
+export KAFKA_BROKERS=localhost:$KAFKA_PORT
+export DATABASE_URL=postgres://hearth:hearth@localhost:$PG_PORT/hearth
+export REDIS_URL=redis://localhost:$REDIS_PORT
+export UPSTASH_REDIS_REST_URL=http://localhost:$UPSTASH_PORT
+export UPSTASH_REDIS_REST_TOKEN=$UPSTASH_TOKEN
+EOT
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) cmd_env ;;
+  *)
+    printf 'usage: %s up|down|status|env\n' "$0" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,16 @@
+import { loadFunctions } from '../../host/registry.ts';
+import type { Command } from '../command.ts';
+
+/** `hearth functions`: lists the functions in functions/ with their triggers. */
+export const listCommand: Command = {
+  summary: 'list the functions in functions/ and their triggers',
+  async run() {
+    for (const fn of await loadFunctions()) {
+      const t = fn.trigger;
+      const what =
+        t.kind === 'kafka' ? `kafka ${t.topic}` : t.kind === 'cron' ? `cron "${t.schedule}" ${t.timezone}` : `http ${t.method} ${t.path}`;
+      process.stdout.write(`${fn.name.padEnd(28)} ${what}  (dead letters: ${fn.deadLetterTopic})\n`);
+    }
+    return 0;
+  },
+};

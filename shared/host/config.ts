@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { readEnv } from '../core/config.ts';
+
+/** Which entry feeds events in: the local host's own Kafka consumers and cron, or a platform's HTTP push. */
+export const PLATFORMS = ['local', 'knative', 'dapr'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+const HostEnv = z.object({
+  HEARTH_PLATFORM: z.enum(PLATFORMS).default('local'),
+  /** Comma-separated function names to serve; empty serves all. */
+  HEARTH_FUNCTIONS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  HEARTH_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  HEARTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Upper bound for SIGTERM drain: stop fetching, finish in-flight work, commit, disconnect. */
+  HEARTH_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  HEARTH_REPLICA_ID: z.string().min(1).optional(),
+  /** Apply migrations at start-up (idempotent). */
+  HEARTH_MIGRATE_ON_START: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Create the topics functions consume, emit to and dead-letter to (dev); off where topics are managed. */
+  HEARTH_CREATE_TOPICS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  HEARTH_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(4),
+});
+
+export type HostConfig = z.output<typeof HostEnv>;
+
+/**
+ * Reads and validates the host's own variables (backends validate theirs in their `fromEnv`).
+ * @example const cfg = readHostConfig(process.env) // throws ConfigError naming the bad variable
+ */
+export function readHostConfig(env: Record<string, string | undefined>): HostConfig {
+  return readEnv(HostEnv, env);
+}

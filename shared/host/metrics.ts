@@ -1,0 +1,57 @@
+import type { InvokeHook } from '../core/index.ts';
+import { MetricsRegistry, type Counter, type Gauge, type Histogram } from '../adapters/telemetry/metrics.ts';
+
+/** The runtime's own metrics; names and labels are documented in README.md (Metrics). */
+export interface HostMetrics {
+  registry: MetricsRegistry;
+  /** hearth_invocations_total{function, outcome}: outcome = done | duplicate | retry | dead_letter */
+  invocations: Counter;
+  /** hearth_invocation_duration_seconds{function} */
+  duration: Histogram;
+  /** hearth_dead_letters_total{function, reason} */
+  deadLetters: Counter;
+  /** hearth_cron_tick_delay_seconds{function}: scheduled time to start */
+  cronDelay: Histogram;
+  /** hearth_consumer_lag{function, topic, partition} (refreshed at scrape) */
+  consumerLag: Gauge;
+  /** hearth_outbox_pending (refreshed at scrape) */
+  outboxPending: Gauge;
+}
+
+/**
+ * Creates the host's registry and metrics.
+ * @example const metrics = createHostMetrics(); hooks.push(metricsHook(metrics))
+ */
+export function createHostMetrics(registry = new MetricsRegistry()): HostMetrics {
+  return {
+    registry,
+    invocations: registry.counter('hearth_invocations_total', 'Function invocation attempts by outcome'),
+    duration: registry.histogram('hearth_invocation_duration_seconds', 'Duration of one invocation attempt', [
+      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+    ]),
+    deadLetters: registry.counter('hearth_dead_letters_total', 'Events sent to a dead-letter topic by reason'),
+    cronDelay: registry.histogram('hearth_cron_tick_delay_seconds', 'Delay between a cron tick and its start', [
+      0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60,
+    ]),
+    consumerLag: registry.gauge('hearth_consumer_lag', 'Records not yet processed by a function, per partition'),
+    outboxPending: registry.gauge('hearth_outbox_pending', 'Emitted events waiting in the outbox'),
+  };
+}
+
+/**
+ * An invoke hook that counts attempts by outcome and times them.
+ * @example deps.hooks = [metricsHook(metrics)]
+ */
+export function metricsHook(metrics: HostMetrics): InvokeHook {
+  return async (info, next) => {
+    const started = performance.now();
+    const outcome = await next();
+    const fn = info.fn.name;
+    metrics.duration.observe({ function: fn }, (performance.now() - started) / 1000);
+    const label =
+      outcome.status === 'done' ? (outcome.duplicate ? 'duplicate' : 'done') : outcome.status === 'retry' ? 'retry' : 'dead_letter';
+    metrics.invocations.inc({ function: fn, outcome: label });
+    if (outcome.status === 'dead-letter') metrics.deadLetters.inc({ function: fn, reason: outcome.reason });
+    return outcome;
+  };
+}

@@ -1,0 +1,92 @@
+import { hostname } from 'node:os';
+import type { AnyFunction, InvokeDeps, KvStore, Logger } from '../core/index.ts';
+import { jsonLogger } from '../core/index.ts';
+import { kafkaConnectionFromEnv, kafkajsTransport } from '../adapters/kafka/index.ts';
+import type { KafkaTransport, TransportProducer } from '../adapters/kafka/index.ts';
+import { kvStoreFromEnv } from '../adapters/kv/index.ts';
+import {
+  functionMigrationSources,
+  migrate,
+  OutboxRelay,
+  PgEffectStore,
+  PgSqlStore,
+  readSqlEnv,
+  type MigrationSource,
+} from '../adapters/sql/index.ts';
+import { readHostConfig, type HostConfig } from './config.ts';
+import { createHostMetrics, metricsHook, type HostMetrics } from './metrics.ts';
+import { FUNCTIONS_DIR } from './registry.ts';
+import { fileURLToPath } from 'node:url';
+
+/** Everything a host or a CLI command needs, connected. */
+export interface Runtime {
+  config: HostConfig;
+  log: Logger;
+  sql: PgSqlStore;
+  kv: KvStore;
+  transport: KafkaTransport;
+  producer: TransportProducer;
+  relay: OutboxRelay;
+  metrics: HostMetrics;
+  replicaId: string;
+  /** The core's dependencies; `signal` aborts retry waits and handlers on shutdown. */
+  deps(signal?: AbortSignal): InvokeDeps;
+  close(): Promise<void>;
+}
+
+/** Migrations beyond the runtime's own: the agent layer's and each function package's. */
+export async function migrationSources(functionsDir: string = FUNCTIONS_DIR): Promise<MigrationSource[]> {
+  const agent: MigrationSource = { namespace: 'agent', dir: fileURLToPath(new URL('../agent/migrations/', import.meta.url)) };
+  return [agent, ...(await functionMigrationSources(functionsDir))];
+}
+
+/**
+ * Validates every variable first (a bad one throws a ConfigError naming it, before anything connects),
+ * then connects SQL, KV and Kafka and starts the outbox relay.
+ * @example const rt = await createRuntime(process.env); ...; await rt.close()
+ */
+export async function createRuntime(
+  env: Record<string, string | undefined>,
+  options: { functions?: readonly AnyFunction[]; log?: Logger; migrate?: boolean } = {},
+): Promise<Runtime> {
+  const config = readHostConfig(env);
+  const sqlEnv = readSqlEnv(env);
+  const kafkaConnection = kafkaConnectionFromEnv(env);
+  const kv = kvStoreFromEnv(env);
+  const replicaId = config.HEARTH_REPLICA_ID ?? `${hostname()}-${process.pid}`;
+  const log = options.log ?? jsonLogger({ level: config.HEARTH_LOG_LEVEL, base: { replica: replicaId } });
+
+  const sql = new PgSqlStore({
+    pool: { connectionString: sqlEnv.connectionString, max: sqlEnv.poolMax ?? 10, connectionTimeoutMillis: 10_000 },
+    log,
+  });
+  if (options.migrate ?? config.HEARTH_MIGRATE_ON_START) {
+    const applied = await migrate(sql, { log, sources: await migrationSources() });
+    if (applied.length > 0) log.info('migrations applied', { versions: applied });
+  }
+  const transport = kafkajsTransport(kafkaConnection, { log });
+  const producer = await transport.producer();
+  const publisher = { publish: (messages: Parameters<TransportProducer['send']>[0]) => producer.send(messages) };
+  const relay = new OutboxRelay({ store: sql, publisher, log });
+  const metrics = createHostMetrics();
+  const effects = new PgEffectStore(sql, { log, onCommitted: () => relay.notify() });
+  relay.start();
+
+  return {
+    config,
+    log,
+    sql,
+    kv,
+    transport,
+    producer,
+    relay,
+    metrics,
+    replicaId,
+    deps: (signal) => ({ effects, kv, log, hooks: [metricsHook(metrics)], ...(signal ? { signal } : {}) }),
+    close: async () => {
+      await relay.stop();
+      await producer.disconnect();
+      await sql.close();
+    },
+  };
+}
