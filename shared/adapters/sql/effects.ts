@@ -1,0 +1,56 @@
+import type { EffectStore, Logger, OutgoingMessage, RunOnceResult, SqlStore, SqlTx } from '../../core/index.ts';
+import { insertOutbox } from './outbox.ts';
+
+export interface PgEffectStoreOptions {
+  /** Called after a commit that queued messages; the outbox relay uses it to publish at once. */
+  onCommitted?: (messages: readonly OutgoingMessage[]) => void;
+  log?: Logger;
+}
+
+/**
+ * Exactly-once effects on SQL: the ledger row, the handler's writes and its outbox rows commit in one
+ * transaction. The ledger INSERT comes first so a duplicate stops before the handler runs, and a
+ * concurrent run of the same event conflicts on the ledger key (40001) and re-runs as a duplicate.
+ * @example const effects = new PgEffectStore(sql, { onCommitted: () => relay.notify() })
+ */
+export class PgEffectStore implements EffectStore {
+  readonly #store: SqlStore;
+  readonly #onCommitted: PgEffectStoreOptions['onCommitted'];
+  readonly #log: Logger | undefined;
+
+  constructor(store: SqlStore, options: PgEffectStoreOptions = {}) {
+    this.#store = store;
+    this.#onCommitted = options.onCommitted;
+    this.#log = options.log;
+  }
+
+  async runOnce<T>(
+    functionName: string,
+    eventId: string,
+    work: (tx: SqlTx) => Promise<{ value: T; messages: OutgoingMessage[] }>,
+  ): Promise<RunOnceResult<T>> {
+    const result = await this.#store.transaction<
+      { duplicate: true } | { duplicate: false; value: T; messages: OutgoingMessage[] }
+    >(async (tx) => {
+      const claimed = await tx.query(
+        'INSERT INTO hearth_ledger (function_name, event_id) VALUES ($1, $2) ON CONFLICT (function_name, event_id) DO NOTHING RETURNING 1 AS claimed',
+        [functionName, eventId],
+      );
+      // Nothing was written, so committing this transaction is the same as rolling it back.
+      if (claimed.rowCount === 0) return { duplicate: true };
+      const { value, messages } = await work(tx);
+      await insertOutbox(tx, messages);
+      return { duplicate: false, value, messages };
+    });
+    if (result.duplicate) return { duplicate: true };
+    if (result.messages.length > 0 && this.#onCommitted) {
+      try {
+        this.#onCommitted(result.messages);
+      } catch (error) {
+        // The messages are safe in the outbox; the relay's sweep publishes them anyway.
+        this.#log?.warn('outbox onCommitted callback failed', { error });
+      }
+    }
+    return { duplicate: false, value: result.value };
+  }
+}

@@ -1,0 +1,61 @@
+import { ConfigError } from '../../core/index.ts';
+import type { Logger } from '../../core/index.ts';
+import { PgSqlStore, type PgSqlStoreOptions } from './store.ts';
+
+/** The validated SQL settings of the environment. */
+export interface SqlEnvConfig {
+  connectionString: string;
+  poolMax: number | undefined;
+}
+
+const EXAMPLE =
+  'e.g. postgres://hearth:hearth@localhost:5432/hearth or postgresql://root@cockroach:26257/defaultdb?sslmode=verify-full';
+
+/**
+ * Validates DATABASE_URL and HEARTH_SQL_POOL_MAX; throws a ConfigError naming the variable. The URL is
+ * never echoed back because it usually carries a password.
+ * @example const { connectionString } = readSqlEnv(process.env)
+ */
+export function readSqlEnv(env: Record<string, string | undefined>): SqlEnvConfig {
+  const raw = env['DATABASE_URL']?.trim();
+  if (!raw) throw new ConfigError('DATABASE_URL', `is not set; expected a PostgreSQL/CockroachDB URL, ${EXAMPLE}`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', `is not a valid URL; expected ${EXAMPLE}`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(
+      'DATABASE_URL',
+      `has scheme "${url.protocol}" but must use postgres: or postgresql:, ${EXAMPLE}`,
+    );
+  }
+  if (!url.hostname) throw new ConfigError('DATABASE_URL', `has no host name, ${EXAMPLE}`);
+  if (url.pathname.length <= 1)
+    throw new ConfigError('DATABASE_URL', `names no database (the path after the host), ${EXAMPLE}`);
+  const rawMax = env['HEARTH_SQL_POOL_MAX']?.trim();
+  let poolMax: number | undefined;
+  if (rawMax) {
+    poolMax = Number(rawMax);
+    if (!Number.isInteger(poolMax) || poolMax < 1 || poolMax > 1_000) {
+      throw new ConfigError('HEARTH_SQL_POOL_MAX', `must be an integer from 1 to 1000, got "${rawMax.slice(0, 40)}"`);
+    }
+  }
+  return { connectionString: raw, poolMax };
+}
+
+/**
+ * Builds a {@link PgSqlStore} from DATABASE_URL (required) and HEARTH_SQL_POOL_MAX (optional, default 10).
+ * @example const sql = pgSqlStoreFromEnv(process.env, { log })
+ */
+export function pgSqlStoreFromEnv(
+  env: Record<string, string | undefined>,
+  options: { log?: Logger } & Omit<PgSqlStoreOptions, 'pool' | 'log'> = {},
+): PgSqlStore {
+  const config = readSqlEnv(env);
+  return new PgSqlStore({
+    ...options,
+    pool: { connectionString: config.connectionString, max: config.poolMax ?? 10, connectionTimeoutMillis: 10_000 },
+  });
+}

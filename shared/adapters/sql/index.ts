@@ -1,0 +1,29 @@
+export { PgEffectStore } from './effects.ts';
+export type { PgEffectStoreOptions } from './effects.ts';
+export {
+  isConnectionError,
+  isRetryableTxError,
+  SqlCommitUnknownError,
+  SqlRetriesExhaustedError,
+  sqlStateOf,
+  SqlTxAbortedError,
+  SqlTxFinishedError,
+} from './errors.ts';
+export { pgSqlStoreFromEnv, readSqlEnv } from './from-env.ts';
+export type { SqlEnvConfig } from './from-env.ts';
+export { pruneLedger } from './ledger.ts';
+export { migrate } from './migrate.ts';
+export type { MigrateOptions } from './migrate.ts';
+export {
+  applicationMigrationsDir,
+  functionMigrationSources,
+  loadMigrations,
+  runtimeMigrations,
+} from './migration-sources.ts';
+export type { Migration, MigrationSource } from './migration-sources.ts';
+export { insertOutbox, pendingOutboxCount } from './outbox.ts';
+export type { OutboxRow } from './outbox.ts';
+export { OutboxRelay } from './relay.ts';
+export type { OutboxRelayOptions, Publisher } from './relay.ts';
+export { PgSqlStore } from './store.ts';
+export type { PgSqlStoreOptions, SqlRetryInfo, SqlRetryReason } from './store.ts';
