@@ -12,6 +12,8 @@ const HostEnv = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  /** Where function packages live; default the repo's functions/. */
+  HEARTH_FUNCTIONS_DIR: z.string().min(1).optional(),
   HEARTH_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   HEARTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Upper bound for SIGTERM drain: stop fetching, finish in-flight work, commit, disconnect. */
@@ -21,6 +23,8 @@ const HostEnv = z.object({
   HEARTH_MIGRATE_ON_START: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Create the topics functions consume, emit to and dead-letter to (dev); off where topics are managed. */
   HEARTH_CREATE_TOPICS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Partitions of one function consumed at the same time by a replica (keys within one run in parallel too). */
+  HEARTH_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
   HEARTH_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(4),
 });
 

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { AnyFunction, InvokeDeps, KvStore, Logger } from '../core/index.ts';
+import type { InvokeDeps, KvStore, Logger } from '../core/index.ts';
 import { jsonLogger } from '../core/index.ts';
 import { kafkaConnectionFromEnv, kafkajsTransport } from '../adapters/kafka/index.ts';
 import type { KafkaTransport, TransportProducer } from '../adapters/kafka/index.ts';
@@ -47,7 +47,7 @@ export async function migrationSources(functionsDir: string = FUNCTIONS_DIR): Pr
  */
 export async function createRuntime(
   env: Record<string, string | undefined>,
-  options: { functions?: readonly AnyFunction[]; log?: Logger; migrate?: boolean } = {},
+  options: { log?: Logger; migrate?: boolean; functionsDir?: string | undefined } = {},
 ): Promise<Runtime> {
   const config = readHostConfig(env);
   const sqlEnv = readSqlEnv(env);
@@ -61,7 +61,7 @@ export async function createRuntime(
     log,
   });
   if (options.migrate ?? config.HEARTH_MIGRATE_ON_START) {
-    const applied = await migrate(sql, { log, sources: await migrationSources() });
+    const applied = await migrate(sql, { log, sources: await migrationSources(options.functionsDir) });
     if (applied.length > 0) log.info('migrations applied', { versions: applied });
   }
   const transport = kafkajsTransport(kafkaConnection, { log });

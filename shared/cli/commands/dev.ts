@@ -1,0 +1,35 @@
+import { loadFunctions } from '../../host/registry.ts';
+import { createRuntime } from '../../host/runtime.ts';
+import { startHost } from '../../host/host.ts';
+import { readHostConfig } from '../../host/config.ts';
+import { platformRoutes } from '../../host/platforms.ts';
+import type { Command } from '../command.ts';
+
+/**
+ * `hearth dev`: loads the functions (all, or HEARTH_FUNCTIONS) and serves them until SIGTERM/SIGINT,
+ * then drains within HEARTH_DRAIN_TIMEOUT_MS and exits.
+ */
+export const devCommand: Command = {
+  summary: 'run the host: Kafka consumers, cron and HTTP for the functions in functions/',
+  async run(_args, env) {
+    const config = readHostConfig(env);
+    const functions = await loadFunctions(config.HEARTH_FUNCTIONS_DIR, config.HEARTH_FUNCTIONS);
+    if (functions.length === 0) throw new Error(`no functions found in ${config.HEARTH_FUNCTIONS_DIR ?? 'functions/'}`);
+    const rt = await createRuntime(env, { functionsDir: config.HEARTH_FUNCTIONS_DIR });
+    const host = await startHost(functions, rt, { platformRoutes: platformRoutes(config.HEARTH_PLATFORM) });
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals): void => {
+        rt.log.info('signal received', { signal });
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        host.stop().then(resolve, (error: unknown) => {
+          rt.log.error('drain failed', { error });
+          resolve();
+        });
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+    return 0;
+  },
+};

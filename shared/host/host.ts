@@ -1,0 +1,143 @@
+import type { Server } from 'node:http';
+import type { AnyFunction, OutgoingMessage } from '../core/index.ts';
+import { functionGroupId, startFunctionConsumer, type FunctionConsumer } from '../adapters/kafka/index.ts';
+import { CronScheduler } from '../adapters/cron/index.ts';
+import { httpFunctionsRoute } from '../adapters/http/functions-route.ts';
+import { startHttpServer } from '../adapters/http/server.ts';
+import type { HttpRoute } from '../adapters/http/types.ts';
+import { pendingOutboxCount } from '../adapters/sql/index.ts';
+import type { Runtime } from './runtime.ts';
+
+/** A running host: consumers, cron, HTTP. */
+export interface Host {
+  readonly server: Server;
+  readonly port: number;
+  /** Drains within HEARTH_DRAIN_TIMEOUT_MS: stop fetching, finish in-flight work, commit, disconnect. */
+  stop(): Promise<void>;
+}
+
+/** Extra HTTP routes a platform mounts (Knative receiver, Dapr callback). */
+export type PlatformRoutes = (functions: readonly AnyFunction[], rt: Runtime, signal: AbortSignal) => HttpRoute[];
+
+/**
+ * Starts the functions on a runtime: on the local platform one consumer group per Kafka function and
+ * the cron scheduler; on every platform the HTTP server with /health, /ready, /metrics, HTTP-triggered
+ * functions and the platform's routes.
+ * @example const host = await startHost(functions, rt); process.once('SIGTERM', () => host.stop())
+ */
+export async function startHost(
+  functions: readonly AnyFunction[],
+  rt: Runtime,
+  options: { platformRoutes?: PlatformRoutes } = {},
+): Promise<Host> {
+  const { config, log, metrics } = rt;
+  const shutdown = new AbortController();
+  const deps = rt.deps(shutdown.signal);
+  const local = config.HEARTH_PLATFORM === 'local';
+  let accepting = true;
+
+  if (config.HEARTH_CREATE_TOPICS) await ensureTopics(functions, rt);
+
+  const consumers: FunctionConsumer[] = [];
+  let cron: CronScheduler | undefined;
+  const sendDeadLetter = (message: OutgoingMessage): Promise<void> => rt.producer.send([message]);
+  if (local) {
+    for (const fn of functions.filter((f) => f.trigger.kind === 'kafka')) {
+      consumers.push(
+        await startFunctionConsumer(fn, {
+          transport: rt.transport,
+          deps,
+          producer: rt.producer,
+          partitionsConcurrently: config.HEARTH_PARTITIONS_CONCURRENTLY,
+        }),
+      );
+    }
+    const cronFunctions = functions.filter((f) => f.trigger.kind === 'cron');
+    if (cronFunctions.length > 0) {
+      cron = new CronScheduler({
+        functions: cronFunctions,
+        sql: rt.sql,
+        deps,
+        deadLetter: sendDeadLetter,
+        log,
+        replicaId: rt.replicaId,
+        onTick: (tick) => {
+          if (tick.ran) metrics.cronDelay.observe({ function: tick.function }, tick.delayMs / 1000);
+        },
+      });
+      cron.start();
+    }
+  }
+
+  const kafkaFunctions = functions.filter((f) => f.trigger.kind === 'kafka');
+  metrics.consumerLag.collect = async () => {
+    metrics.consumerLag.reset();
+    if (kafkaFunctions.length === 0) return;
+    const admin = await rt.transport.admin();
+    try {
+      for (const fn of kafkaFunctions) {
+        if (fn.trigger.kind !== 'kafka') continue;
+        for (const p of await admin.groupLag(functionGroupId(fn), [fn.trigger.topic])) {
+          metrics.consumerLag.set({ function: fn.name, topic: p.topic, partition: String(p.partition) }, p.lag);
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  metrics.outboxPending.collect = async () => metrics.outboxPending.set({}, await pendingOutboxCount(rt.sql));
+
+  const routes = [httpFunctionsRoute(functions, deps), ...(options.platformRoutes?.(functions, rt, shutdown.signal) ?? [])];
+  const server = await startHttpServer({
+    port: config.HEARTH_HTTP_PORT,
+    routes,
+    log,
+    accepting: () => accepting,
+    renderMetrics: () => metrics.registry.render(),
+    readiness: {
+      sql: () => rt.sql.ping(),
+      kv: () => rt.kv.ping(),
+      kafka: async () => {
+        const admin = await rt.transport.admin();
+        await admin.disconnect();
+      },
+    },
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.HEARTH_HTTP_PORT;
+  log.info('host started', {
+    platform: config.HEARTH_PLATFORM,
+    port,
+    functions: functions.map((f) => `${f.name}:${f.trigger.kind}`),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      accepting = false;
+      const deadline = config.HEARTH_DRAIN_TIMEOUT_MS;
+      log.info('draining', { timeoutMs: deadline });
+      const started = Date.now();
+      await Promise.all([...consumers.map((c) => c.stop(deadline)), cron?.stop()]);
+      shutdown.abort(new Error('host stopping'));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await rt.close();
+      log.info('stopped', { drainMs: Date.now() - started });
+    })());
+  return { server, port, stop };
+}
+
+async function ensureTopics(functions: readonly AnyFunction[], rt: Runtime): Promise<void> {
+  const topics = new Set<string>();
+  for (const fn of functions) {
+    if (fn.trigger.kind === 'kafka') topics.add(fn.trigger.topic);
+    topics.add(fn.deadLetterTopic);
+  }
+  const admin = await rt.transport.admin();
+  try {
+    await admin.ensureTopics([...topics], rt.config.HEARTH_TOPIC_PARTITIONS);
+  } finally {
+    await admin.disconnect();
+  }
+}
