@@ -1,0 +1,32 @@
+/** The agent runtime: runner loop, tool registry, memory, checkpoints and token caps. */
+export { AgentTaskSchema, AgentResultSchema, AgentErrorCodeSchema } from './types/task.ts';
+export type {
+  AgentTask,
+  AgentTaskInput,
+  AgentResult,
+  AgentErrorCode,
+  AgentStatus,
+  ToolCallRecord,
+} from './types/task.ts';
+export { agentDirectory } from './types/agent.ts';
+export type { AgentProfile, AgentDirectory } from './types/agent.ts';
+export { agentMigrations } from './migrations.ts';
+export { AgentRunner } from './runner/runner.ts';
+export type { AgentRunnerDeps } from './runner/runner.ts';
+export type { RunOptions, StepEvent } from './runner/events.ts';
+export { ToolRegistry } from './tools/registry.ts';
+export { defineTool } from './tools/define.ts';
+export type { ToolConfig } from './tools/define.ts';
+export type { RegisteredTool, ToolContext, RateLimit } from './tools/types.ts';
+export { invokeToolCall } from './tools/invoke.ts';
+export { kbSearchTool, upsertKbDocument } from './tools/builtin/kb-search.ts';
+export { sqlQueryTool, checkReadOnlySelect } from './tools/builtin/sql-query.ts';
+export { notifyTool } from './tools/builtin/notify.ts';
+export type { Notifier, Notification } from './tools/builtin/notify.ts';
+export { connectMcpStdio, connectMcpHttp, registerMcpTools } from './tools/mcp.ts';
+export { SessionMemory } from './memory/session-memory.ts';
+export { boundContext } from './memory/context.ts';
+export { findSessionSummaries, saveSessionSummary } from './memory/summaries.ts';
+export { UsageLedger } from './budget/usage.ts';
+export { saveCheckpoint, loadCheckpoint, deleteCheckpoint } from './checkpoint/store.ts';
+export type { Checkpoint } from './checkpoint/store.ts';

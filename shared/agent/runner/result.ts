@@ -1,0 +1,30 @@
+import type { Checkpoint } from '../checkpoint/store.ts';
+import type { AgentErrorCode, AgentResult, AgentStatus } from '../types/task.ts';
+
+/** The mutable progress of a run: what a checkpoint stores besides the task identity. */
+export type RunState = Omit<Checkpoint, 'taskId' | 'sessionId' | 'agent'>;
+
+/**
+ * Builds the AgentResult of a run from its state.
+ * @example buildResult('task-1', state, started, 'failed', { code: 'max_steps_reached' })
+ */
+export function buildResult(
+  taskId: string,
+  state: RunState,
+  started: number,
+  status: AgentStatus,
+  end: { code?: AgentErrorCode; error?: string; resumable?: boolean } = {},
+): AgentResult {
+  return {
+    taskId,
+    status,
+    output: state.output,
+    stepsUsed: state.step,
+    tokensUsed: state.tokensUsed,
+    toolCalls: state.toolCalls,
+    ...(end.code ? { errorCode: end.code } : {}),
+    ...(end.error ? { error: end.error } : {}),
+    ...(end.resumable ? { resumable: true } : {}),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
