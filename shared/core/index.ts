@@ -46,3 +46,4 @@ export type {
 export { formatIssues, parseWith } from './schema.ts';
 export { cron, DEFAULT_MAX_BYTES, http, kafka } from './triggers.ts';
 export type { CatchUpPolicy, CronEvent, CronTrigger, HttpMethod, HttpTrigger, KafkaTrigger, Trigger } from './triggers.ts';
+export { CronParseError, lastTickBetween, nextTick, parseCron, ticksBetween, toNcrontab } from './cron/index.ts';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { parseCron } from './cron/parse.ts';
 
 /** Default largest accepted event body: 1 MiB, Kafka's default max.message.bytes. */
 export const DEFAULT_MAX_BYTES = 1_048_576;
@@ -68,7 +69,8 @@ export function kafka<S extends z.ZodType>(options: {
 }
 
 /**
- * Triggers a function on a schedule; with N replicas each tick runs once.
+ * Triggers a function on a schedule; with N replicas each tick runs once. Throws a CronParseError
+ * naming the field and value when the schedule is invalid.
  * @example cron({ schedule: '0 3 * * *', timezone: 'Europe/Paris', catchUp: 'latest' })
  */
 export function cron(options: {
@@ -83,9 +85,11 @@ export function cron(options: {
   } catch {
     throw new TypeError(`cron(): timezone "${timezone}" is not an IANA time zone (e.g. "Europe/Paris")`);
   }
+  // Parse now so a bad schedule fails at definition time with a message naming the field and value.
+  const schedule = parseCron(options.schedule).source;
   return {
     kind: 'cron',
-    schedule: options.schedule.trim(),
+    schedule,
     timezone,
     catchUp: options.catchUp ?? 'skip',
     catchUpWindowMs: positiveInt(options.catchUpWindowMs ?? 3_600_000, 'cron(): catchUpWindowMs'),

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import type { KafkaTransport } from '../../shared/adapters/kafka/index.ts';
+
+/** Consumes an output topic and records produce-to-consume latency from each event's `sentAt`. */
+export async function latencyProbe(transport: KafkaTransport, topic: string) {
+  const consumer = await transport.consumer({ groupId: `bench-probe-${randomUUID()}`, topics: [topic], fromBeginning: true });
+  let samples: number[] = [];
+  const seen = new Set<number>();
+  void consumer.run(async (batch) => {
+    const now = Date.now();
+    for (const record of batch.records) {
+      const event = JSON.parse(record.value?.toString('utf8') ?? '{}') as { seq: number; sentAt: number };
+      if (seen.has(event.seq)) continue;
+      seen.add(event.seq);
+      samples.push(now - event.sentAt);
+    }
+  });
+  return {
+    count: () => samples.length,
+    reset: () => {
+      samples = [];
+    },
+    percentiles: () => {
+      const sorted = [...samples].sort((a, b) => a - b);
+      const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+      return { p50: at(0.5), p99: at(0.99) };
+    },
+    stop: () => consumer.stop(),
+  };
+}
