@@ -20,7 +20,7 @@ export function buildConfigMap(settings: KnativeSettings): K8sObject {
     KAFKA_BROKERS: settings.kafkaBootstrapServers.join(','),
     KAFKA_CLIENT_ID: 'hearth',
     KAFKA_SSL: 'false',
-    LOG_LEVEL: 'info',
+    HEARTH_LOG_LEVEL: 'info',
   };
   return {
     apiVersion: 'v1',

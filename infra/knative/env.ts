@@ -10,7 +10,7 @@ export const SECRET_KEYS = ['DATABASE_URL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_R
 const OPTIONAL_SECRET_KEYS: ReadonlySet<string> = new Set(['HEARTH_LLM_API_KEY']);
 
 /** Keys of the ConfigMap (non-secret settings). */
-export const CONFIG_KEYS = ['KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_SSL', 'LOG_LEVEL'] as const;
+export const CONFIG_KEYS = ['KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'KAFKA_SSL', 'HEARTH_LOG_LEVEL'] as const;
 
 /** The only env vars allowed a literal value: which function and which platform, nothing secret. */
 export const LITERAL_ENV_NAMES: ReadonlySet<string> = new Set(['HEARTH_FUNCTIONS', 'HEARTH_PLATFORM']);

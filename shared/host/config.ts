@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { readEnv } from '../core/config.ts';
 
 /** Which entry feeds events in: the local host's own Kafka consumers and cron, or a platform's HTTP push. */
-export const PLATFORMS = ['local', 'knative', 'dapr'] as const;
+export const PLATFORMS = ['local', 'knative'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 const HostEnv = z.object({

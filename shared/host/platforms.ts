@@ -1,10 +1,11 @@
+import { knativeReceiver } from '../adapters/knative/index.ts';
 import type { Platform } from './config.ts';
 import type { PlatformRoutes } from './host.ts';
 
 /**
  * The HTTP routes each platform mounts on the host. The local platform pulls from Kafka itself;
- * push platforms (Knative, Dapr) receive CloudEvents over HTTP. Adding a platform is one entry here
- * plus one adapter folder.
+ * push platforms receive CloudEvents over HTTP and run the same core invoke. Adding a platform is one
+ * entry here plus one adapter folder.
  * @example startHost(functions, rt, { platformRoutes: platformRoutes('knative') })
  */
 export function platformRoutes(platform: Platform): PlatformRoutes | undefined {
@@ -12,7 +13,10 @@ export function platformRoutes(platform: Platform): PlatformRoutes | undefined {
     case 'local':
       return undefined;
     case 'knative':
-    case 'dapr':
-      throw new Error(`HEARTH_PLATFORM=${platform}: this build has no ${platform} adapter wired yet`);
+      return (functions, rt, signal) => {
+        const pushed = functions.filter((f) => f.trigger.kind !== 'http');
+        const only = pushed.length === 1 ? pushed[0]?.name : undefined;
+        return [knativeReceiver(functions, rt.deps(signal), only ? { defaultFunction: only } : {})];
+      };
   }
 }
