@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { defaultRetryPolicy, type RetryPolicy } from './backoff.ts';
 import type { EventMeta } from './envelope.ts';
-import type { KvStore, Logger, SqlTx } from './ports.ts';
+import type { KvStore, Logger, SqlStore, SqlTx } from './ports.ts';
 import type { CronEvent, Trigger } from './triggers.ts';
 
 /** Options of {@link HandlerContext.emit}. */
@@ -13,8 +13,13 @@ export interface EmitOptions {
 /** Everything a handler may touch; its SQL writes and emits commit atomically with the ledger row. */
 export interface HandlerContext {
   meta: EventMeta;
-  /** The transaction that also holds the idempotency ledger row. */
+  /** The transaction that also holds the idempotency ledger row: writes here are exactly-once. */
   sql: SqlTx;
+  /**
+   * The database outside the event's transaction, for writes that must survive a retry or a crash
+   * mid-handler (agent checkpoints, audit rows). Not exactly-once: make such writes idempotent.
+   */
+  database: SqlStore;
   kv: KvStore;
   /** Queues a JSON event; published through the outbox only if the transaction commits. */
   emit(topic: string, payload: unknown, options?: EmitOptions): void;

@@ -6,7 +6,7 @@ import { eventIdOf, type Envelope, type EventMeta } from './envelope.ts';
 import { HearthError } from './errors.ts';
 import { classify } from './outcome.ts';
 import type { Outcome } from './outcome.ts';
-import type { EffectStore, KvStore, Logger, OutgoingMessage } from './ports.ts';
+import type { EffectStore, KvStore, Logger, OutgoingMessage, SqlStore } from './ports.ts';
 
 /** Facts about one invocation, passed to hooks (tracing, metrics). */
 export interface InvocationInfo {
@@ -21,6 +21,8 @@ export type InvokeHook = (info: InvocationInfo, next: () => Promise<Outcome>) =>
 /** What the core needs from the host to run a function. */
 export interface InvokeDeps {
   effects: EffectStore;
+  /** Handed to handlers as ctx.database (writes outside the event transaction). */
+  database: SqlStore;
   kv: KvStore;
   log: Logger;
   hooks?: readonly InvokeHook[];
@@ -70,6 +72,7 @@ async function attempt({ fn, envelope, eventId }: InvocationInfo, deps: InvokeDe
         const ctx: HandlerContext = {
           meta,
           sql: tx,
+          database: deps.database,
           kv: deps.kv,
           log,
           signal,

@@ -82,7 +82,7 @@ export async function createRuntime(
     relay,
     metrics,
     replicaId,
-    deps: (signal) => ({ effects, kv, log, hooks: [metricsHook(metrics)], ...(signal ? { signal } : {}) }),
+    deps: (signal) => ({ effects, database: sql, kv, log, hooks: [metricsHook(metrics)], ...(signal ? { signal } : {}) }),
     close: async () => {
       await relay.stop();
       await producer.disconnect();

@@ -61,7 +61,7 @@ describe('Kafka function consumer: exactly-once effects and per-key order', () =
     const outcomes: Delivery[] = [];
     running = await startFunctionConsumer(fn, {
       transport,
-      deps: { effects: new PgEffectStore(store), kv, log: testLog },
+      deps: { effects: new PgEffectStore(store), database: store, kv, log: testLog },
       partitionsConcurrently: 4,
       onOutcome: (_fn, _envelope, delivery) => void outcomes.push(delivery),
     });

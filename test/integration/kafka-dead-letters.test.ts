@@ -73,7 +73,7 @@ describe('Kafka dead letters: bad input, retries, replay', () => {
     await createTopics(transport, [dlq], 2);
     running = await startFunctionConsumer(fn, {
       transport,
-      deps: { effects: new PgEffectStore(store), kv, log: testLog },
+      deps: { effects: new PgEffectStore(store), database: store, kv, log: testLog },
     });
   });
 

@@ -54,7 +54,7 @@ describe('Kafka function consumer drain', () => {
   const start = async (seen: string[]): Promise<FunctionConsumer> => {
     const consumer = await startFunctionConsumer(fn, {
       transport,
-      deps: { effects: new PgEffectStore(store), kv, log: testLog },
+      deps: { effects: new PgEffectStore(store), database: store, kv, log: testLog },
       onOutcome: (_fn, envelope) => void seen.push(envelope.headers['ce_id'] ?? '?'),
     });
     consumers.push(consumer);

@@ -36,7 +36,7 @@ export async function startReceiverHarness(
   const rest = await startUpstashRestServer();
   const kv = new UpstashKvStore({ url: rest.url, token: rest.token });
   const log = jsonLogger({ level: 'silent' });
-  const route = knativeReceiver(functions, { effects: new PgEffectStore(sql), kv, log }, options);
+  const route = knativeReceiver(functions, { effects: new PgEffectStore(sql), database: sql, kv, log }, options);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://receiver');
     route(req, res, url).then(

@@ -49,7 +49,7 @@ export function replica(
   const scheduler = new CronScheduler({
     functions,
     sql: store,
-    deps: { effects: new PgEffectStore(store), kv: unusedKv, log: quietLog },
+    deps: { effects: new PgEffectStore(store), database: store, kv: unusedKv, log: quietLog },
     deadLetter: (message) => {
       deadLetters.push(message);
       return Promise.resolve();
