@@ -41,7 +41,7 @@ export function buildKafkaSource(fn: AnyFunction, settings: KnativeSettings): K8
     metadata: { name: fn.name, namespace: settings.namespace, labels: labelsFor(fn.name) },
     spec: {
       bootstrapServers: [...settings.kafkaBootstrapServers],
-      topics: [fn.trigger.topic],
+      topics: [...fn.trigger.topics],
       consumerGroup: consumerGroupOf(fn.name),
       initialOffset: 'earliest',
       delivery: {

@@ -30,3 +30,12 @@ export { findSessionSummaries, saveSessionSummary } from './memory/summaries.ts'
 export { UsageLedger } from './budget/usage.ts';
 export { saveCheckpoint, loadCheckpoint, deleteCheckpoint } from './checkpoint/store.ts';
 export type { Checkpoint } from './checkpoint/store.ts';
+export { agentTelemetry, noopAgentTelemetry, setAgentTelemetry } from './telemetry/port.ts';
+export type {
+  AgentRunAttributes,
+  AgentTelemetry,
+  LlmCallAttributes,
+  ToolCallAttributes,
+  ToolCallEnd,
+} from './telemetry/port.ts';
+export { hashSessionId } from './telemetry/session-hash.ts';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AnyFunction } from './define.ts';
 import type { Delivery } from './deliver.ts';
 import { eventIdOf, type Envelope } from './envelope.ts';
@@ -69,8 +70,18 @@ export function deadLetterMessage(
   } else if (source.kind === 'cron') {
     headers[DLQ_HEADERS.scheduledAt] = source.scheduledAt.toISOString();
   }
-  const value = envelope.body !== null ? Buffer.from(envelope.body).toString('utf8') : JSON.stringify(envelope.data ?? null);
+  // The dead letter is an event of its own: a consumer of dead-letter topics must not take the second
+  // failure of a replayed event (same original ce_id), or another function's failure on the same event,
+  // for a duplicate. The id is deterministic, so a dead letter re-sent after a crash still dedupes.
+  headers['ce_id'] = deadLetterId(fn.name, headers[DLQ_HEADERS.eventId] as string, source);
+  const value =
+    envelope.body !== null ? Buffer.from(envelope.body).toString('utf8') : JSON.stringify(envelope.data ?? null);
   return { topic: fn.deadLetterTopic, key: envelope.key, value, headers };
+}
+
+function deadLetterId(fnName: string, eventId: string, source: Envelope['source']): string {
+  const at = source.kind === 'kafka' ? `${source.topic}/${source.partition}/${source.offset}` : source.kind;
+  return createHash('sha256').update(`dlq\u0000${fnName}\u0000${eventId}\u0000${at}`).digest('hex').slice(0, 32);
 }
 
 /**
@@ -102,7 +113,11 @@ export function readDeadLetter(headers: Record<string, string>): DeadLetterInfo 
  * `ce_id` set to the original event id so functions that already processed it see a duplicate.
  * @example const msg = replayMessage(record.headers, record.key, record.value)
  */
-export function replayMessage(headers: Record<string, string>, key: string | null, value: string): OutgoingMessage | undefined {
+export function replayMessage(
+  headers: Record<string, string>,
+  key: string | null,
+  value: string,
+): OutgoingMessage | undefined {
   const info = readDeadLetter(headers);
   if (!info?.sourceTopic) return undefined;
   const original: Record<string, string> = {};

@@ -12,28 +12,37 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function decodeEvent<T>(trigger: Trigger<T>, envelope: Envelope): T {
   if (trigger.kind === 'cron') {
-    if (envelope.source.kind !== 'cron') throw new BadInputError('schema-invalid', 'a cron function only takes cron ticks');
+    if (envelope.source.kind !== 'cron')
+      throw new BadInputError('schema-invalid', 'a cron function only takes cron ticks');
     return { scheduledAt: envelope.source.scheduledAt } as T;
   }
   let value = envelope.data;
+  const text = trigger.kind === 'kafka' && trigger.format === 'text';
   if (value === undefined) {
     const body = envelope.body;
+    if (text && (body === null || body.byteLength === 0)) return parseWith(trigger.schema, '');
     if (body === null || body.byteLength === 0) throw new BadInputError('unparseable', 'empty event body');
     if (body.byteLength > trigger.maxBytes) {
       throw new BadInputError('oversize', `event is ${body.byteLength} bytes, the limit is ${trigger.maxBytes}`);
     }
-    value = parseJson(body);
+    value = text ? decodeText(body) : parseJson(body);
+  } else if (text && typeof value !== 'string') {
+    // Structured-mode CloudEvents arrive decoded; a text function still gets text.
+    value = JSON.stringify(value);
   }
   return parseWith(trigger.schema, value);
 }
 
-function parseJson(body: Uint8Array): unknown {
-  let text: string;
+function decodeText(body: Uint8Array): string {
   try {
-    text = utf8.decode(body);
+    return utf8.decode(body);
   } catch {
     throw new BadInputError('unparseable', 'event body is not valid UTF-8');
   }
+}
+
+function parseJson(body: Uint8Array): unknown {
+  const text = decodeText(body);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

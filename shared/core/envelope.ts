@@ -2,7 +2,7 @@
 export type EventSource =
   | { kind: 'kafka'; topic: string; partition: number; offset: string }
   | { kind: 'cron'; scheduledAt: Date }
-  | { kind: 'http'; method: string; path: string };
+  | { kind: 'http'; method: string; path: string; params?: Record<string, string> };
 
 /**
  * What every platform adapter hands to the core: raw bytes plus coordinates. The Kafka consumer, the

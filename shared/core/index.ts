@@ -45,5 +45,7 @@ export type {
 } from './ports.ts';
 export { formatIssues, parseWith } from './schema.ts';
 export { cron, DEFAULT_MAX_BYTES, http, kafka } from './triggers.ts';
+export { httpReply, isHttpReply, matchPath } from './http-reply.ts';
+export type { HttpAuthorizer, HttpReply, HttpRequestInfo, HttpStreamWrite } from './http-reply.ts';
 export type { CatchUpPolicy, CronEvent, CronTrigger, HttpMethod, HttpTrigger, KafkaTrigger, Trigger } from './triggers.ts';
 export { CronParseError, lastTickBetween, nextTick, parseCron, ticksBetween, toNcrontab } from './cron/index.ts';

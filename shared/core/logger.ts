@@ -8,14 +8,25 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
  * @example const log = jsonLogger({ level: 'info' }); log.info('host started', { functions: 3 })
  */
 export function jsonLogger(
-  options: { level?: LogLevel; base?: Record<string, unknown>; write?: (line: string) => void } = {},
+  options: {
+    level?: LogLevel;
+    base?: Record<string, unknown>;
+    write?: (line: string) => void;
+    /**
+     * Fields of the current context added to every line (the host passes trace and span ids from its
+     * tracing adapter, so the core stays free of any tracing SDK).
+     */
+    context?: () => Record<string, unknown> | undefined;
+  } = {},
 ): Logger {
   const level = RANK[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => void process.stdout.write(line));
   const base = options.base ?? {};
   const emit = (name: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>): void => {
     if (RANK[name] < level) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: name, msg: message, ...base, ...fields }, errorReplacer)}\n`);
+    const context = options.context?.();
+    const line = { time: new Date().toISOString(), level: name, msg: message, ...context, ...base, ...fields };
+    write(`${JSON.stringify(line, errorReplacer)}\n`);
   };
   return {
     debug: (m, f) => emit('debug', m, f),

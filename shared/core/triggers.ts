@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { parseCron } from './cron/parse.ts';
+import type { HttpAuthorizer } from './http-reply.ts';
 
 /** Default largest accepted event body: 1 MiB, Kafka's default max.message.bytes. */
 export const DEFAULT_MAX_BYTES = 1_048_576;
@@ -7,7 +8,12 @@ export const DEFAULT_MAX_BYTES = 1_048_576;
 /** A Kafka topic trigger; the handler's event type is the schema's output type. */
 export interface KafkaTrigger<T> {
   readonly kind: 'kafka';
+  /** The first (or only) topic; platforms that take one topic per trigger use this one. */
   readonly topic: string;
+  /** Every topic consumed, `topic` first (one consumer group over all of them). */
+  readonly topics: readonly string[];
+  /** 'json' (default): the body is parsed as JSON; 'text': the handler gets the UTF-8 text (e.g. dead letters of unparseable events). */
+  readonly format: 'json' | 'text';
   readonly schema: z.ZodType<T>;
   readonly maxBytes: number;
 }
@@ -35,13 +41,18 @@ export interface CronEvent {
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** An HTTP route trigger served by the host; the JSON body (or query for GET) is validated by `schema`. */
+/**
+ * An HTTP route trigger served by the host; the JSON body (or, for GET, the query string plus the path
+ * params) is validated by `schema`. `path` may hold `:name` segments, e.g. `/tasks/:id`.
+ */
 export interface HttpTrigger<T> {
   readonly kind: 'http';
   readonly method: HttpMethod;
   readonly path: string;
   readonly schema: z.ZodType<T>;
   readonly maxBytes: number;
+  /** Runs before the body is read; a reply it returns (401, 403, ...) answers the request instead. */
+  readonly authorize?: HttpAuthorizer;
 }
 
 export type Trigger<T> = KafkaTrigger<T> | CronTrigger<T> | HttpTrigger<T>;
@@ -49,23 +60,44 @@ export type Trigger<T> = KafkaTrigger<T> | CronTrigger<T> | HttpTrigger<T>;
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 
 /**
- * Triggers a function for every record of a Kafka topic, validated by `schema`.
+ * Triggers a function for every record of a Kafka topic (or of several topics, e.g. dead-letter topics),
+ * validated by `schema`. Give exactly one of `topic` and `topics`.
  * @example kafka({ topic: 'orders', schema: z.object({ id: z.string() }) })
+ * @example kafka({ topics: ['orders.dlq', 'billing.dlq'], format: 'text', schema: z.string() })
  */
 export function kafka<S extends z.ZodType>(options: {
-  topic: string;
+  topic?: string;
+  topics?: readonly string[];
+  format?: 'json' | 'text';
   schema: S;
   maxBytes?: number;
 }): KafkaTrigger<z.output<S>> {
-  if (!TOPIC.test(options.topic)) {
-    throw new TypeError(`kafka(): topic "${options.topic}" must match ${TOPIC.source}`);
-  }
+  const topics = topicsOf(options);
+  const format = options.format ?? 'json';
+  if (format !== 'json' && format !== 'text')
+    throw new TypeError(`kafka(): format must be "json" or "text", got "${String(format)}"`);
   return {
     kind: 'kafka',
-    topic: options.topic,
+    topic: topics[0] as string,
+    topics,
+    format,
     schema: options.schema as z.ZodType<z.output<S>>,
     maxBytes: positiveInt(options.maxBytes ?? DEFAULT_MAX_BYTES, 'kafka(): maxBytes'),
   };
+}
+
+function topicsOf(options: { topic?: string; topics?: readonly string[] }): readonly string[] {
+  if ((options.topic === undefined) === (options.topics === undefined)) {
+    throw new TypeError('kafka(): give exactly one of topic and topics, e.g. kafka({ topic: "orders", schema })');
+  }
+  const topics = options.topics ?? [options.topic as string];
+  if (topics.length === 0) throw new TypeError('kafka(): topics must name at least one topic');
+  for (const topic of topics) {
+    if (!TOPIC.test(topic)) throw new TypeError(`kafka(): topic "${topic}" must match ${TOPIC.source}`);
+  }
+  if (new Set(topics).size !== topics.length)
+    throw new TypeError(`kafka(): topics has duplicates: ${topics.join(', ')}`);
+  return Object.freeze([...topics]);
 }
 
 /**
@@ -97,22 +129,29 @@ export function cron(options: {
 }
 
 /**
- * Serves a function at an HTTP route of the host; the body is validated by `schema`.
- * @example http({ method: 'POST', path: '/tasks', schema: TaskRequest })
+ * Serves a function at an HTTP route of the host; the body is validated by `schema`. Path segments
+ * written `:name` match any value and reach the handler in `ctx.meta.source.params` (and, for GET, in
+ * the event). `authorize` checks the request before its body is read.
+ * @example http({ method: 'GET', path: '/tasks/:id', schema: z.object({ id: z.string() }), authorize })
  */
 export function http<S extends z.ZodType>(options: {
   method: HttpMethod;
   path: string;
   schema: S;
   maxBytes?: number;
+  authorize?: HttpAuthorizer;
 }): HttpTrigger<z.output<S>> {
   if (!options.path.startsWith('/')) throw new TypeError(`http(): path "${options.path}" must start with "/"`);
+  if (/\/:(?![A-Za-z_]\w*(\/|$))/.test(options.path)) {
+    throw new TypeError(`http(): path "${options.path}" has a bad parameter; write segments like "/tasks/:id"`);
+  }
   return {
     kind: 'http',
     method: options.method,
     path: options.path,
     schema: options.schema as z.ZodType<z.output<S>>,
     maxBytes: positiveInt(options.maxBytes ?? DEFAULT_MAX_BYTES, 'http(): maxBytes'),
+    ...(options.authorize ? { authorize: options.authorize } : {}),
   };
 }
 

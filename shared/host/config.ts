@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { readEnv } from '../core/config.ts';
 
 /** Which entry feeds events in: the local host's own Kafka consumers and cron, or a platform's HTTP push. */
-export const PLATFORMS = ['local', 'knative'] as const;
+export const PLATFORMS = ['local', 'knative', 'dapr'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 const HostEnv = z.object({
@@ -11,7 +11,12 @@ const HostEnv = z.object({
   HEARTH_FUNCTIONS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   /** Where function packages live; default the repo's functions/. */
   HEARTH_FUNCTIONS_DIR: z.string().min(1).optional(),
   HEARTH_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
@@ -20,9 +25,15 @@ const HostEnv = z.object({
   HEARTH_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   HEARTH_REPLICA_ID: z.string().min(1).optional(),
   /** Apply migrations at start-up (idempotent). */
-  HEARTH_MIGRATE_ON_START: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  HEARTH_MIGRATE_ON_START: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Create the topics functions consume, emit to and dead-letter to (dev); off where topics are managed. */
-  HEARTH_CREATE_TOPICS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  HEARTH_CREATE_TOPICS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Partitions of one function consumed at the same time by a replica (keys within one run in parallel too). */
   HEARTH_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
   HEARTH_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(4),

@@ -1,6 +1,11 @@
 import type { Server } from 'node:http';
 import type { AnyFunction, OutgoingMessage } from '../core/index.ts';
-import { functionGroupId, startFunctionConsumer, type FunctionConsumer } from '../adapters/kafka/index.ts';
+import {
+  functionGroupId,
+  replayGroupId,
+  startFunctionConsumer,
+  type FunctionConsumer,
+} from '../adapters/kafka/index.ts';
 import { CronScheduler } from '../adapters/cron/index.ts';
 import { httpFunctionsRoute } from '../adapters/http/functions-route.ts';
 import { startHttpServer } from '../adapters/http/server.ts';
@@ -65,7 +70,7 @@ export async function startHost(
           if (tick.ran) metrics.cronDelay.observe({ function: tick.function }, tick.delayMs / 1000);
         },
       });
-      cron.start();
+      await cron.start();
     }
   }
 
@@ -77,7 +82,7 @@ export async function startHost(
     try {
       for (const fn of kafkaFunctions) {
         if (fn.trigger.kind !== 'kafka') continue;
-        for (const p of await admin.groupLag(functionGroupId(fn), [fn.trigger.topic])) {
+        for (const p of await admin.groupLag(functionGroupId(fn), fn.trigger.topics)) {
           metrics.consumerLag.set({ function: fn.name, topic: p.topic, partition: String(p.partition) }, p.lag);
         }
       }
@@ -86,8 +91,33 @@ export async function startHost(
     }
   };
   metrics.outboxPending.collect = async () => metrics.outboxPending.set({}, await pendingOutboxCount(rt.sql));
+  // Depth = records past the replay group's position (`hearth replay` commits there), all of them before any replay.
+  metrics.deadLetterDepth.collect = async () => {
+    metrics.deadLetterDepth.reset();
+    const admin = await rt.transport.admin();
+    try {
+      for (const fn of functions) {
+        const topic = fn.deadLetterTopic;
+        const lags = await admin.groupLag(replayGroupId(topic), [topic]).catch((error: unknown) => {
+          log.debug('dead-letter depth unavailable', { topic, error });
+          return [];
+        });
+        if (lags.length > 0)
+          metrics.deadLetterDepth.set(
+            { function: fn.name, topic },
+            lags.reduce((n, p) => n + p.lag, 0),
+          );
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  for (const fn of functions) metrics.functionUp.set({ function: fn.name, trigger: fn.trigger.kind }, 1);
 
-  const routes = [httpFunctionsRoute(functions, deps), ...(options.platformRoutes?.(functions, rt, shutdown.signal) ?? [])];
+  const routes = [
+    httpFunctionsRoute(functions, deps),
+    ...(options.platformRoutes?.(functions, rt, shutdown.signal) ?? []),
+  ];
   const server = await startHttpServer({
     port: config.HEARTH_HTTP_PORT,
     routes,
@@ -122,6 +152,7 @@ export async function startHost(
       shutdown.abort(new Error('host stopping'));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      metrics.functionUp.reset();
       await rt.close();
       log.info('stopped', { drainMs: Date.now() - started });
     })());
@@ -131,7 +162,7 @@ export async function startHost(
 async function ensureTopics(functions: readonly AnyFunction[], rt: Runtime): Promise<void> {
   const topics = new Set<string>();
   for (const fn of functions) {
-    if (fn.trigger.kind === 'kafka') topics.add(fn.trigger.topic);
+    if (fn.trigger.kind === 'kafka') for (const topic of fn.trigger.topics) topics.add(topic);
     topics.add(fn.deadLetterTopic);
   }
   const admin = await rt.transport.admin();

@@ -1,7 +1,8 @@
 import type { InvokeHook } from '../core/index.ts';
 import { MetricsRegistry, type Counter, type Gauge, type Histogram } from '../adapters/telemetry/metrics.ts';
+import { createAgentMetrics, type AgentMetrics } from '../adapters/telemetry/agent-metrics.ts';
 
-/** The runtime's own metrics; names and labels are documented in README.md (Metrics). */
+/** The runtime's own metrics; names and labels are documented in observability/METRICS.md. */
 export interface HostMetrics {
   registry: MetricsRegistry;
   /** hearth_invocations_total{function, outcome}: outcome = done | duplicate | retry | dead_letter */
@@ -16,6 +17,14 @@ export interface HostMetrics {
   consumerLag: Gauge;
   /** hearth_outbox_pending (refreshed at scrape) */
   outboxPending: Gauge;
+  /** hearth_retries_total{function}: attempts that failed and will be retried */
+  retries: Counter;
+  /** hearth_dead_letter_depth{function, topic}: dead letters not yet replayed (refreshed at scrape) */
+  deadLetterDepth: Gauge;
+  /** hearth_function_up{function, trigger}: 1 per function this replica serves */
+  functionUp: Gauge;
+  /** The agent layer's metrics (tasks, steps, tokens, tool calls). */
+  agent: AgentMetrics;
 }
 
 /**
@@ -26,15 +35,23 @@ export function createHostMetrics(registry = new MetricsRegistry()): HostMetrics
   return {
     registry,
     invocations: registry.counter('hearth_invocations_total', 'Function invocation attempts by outcome'),
-    duration: registry.histogram('hearth_invocation_duration_seconds', 'Duration of one invocation attempt', [
-      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
-    ]),
+    duration: registry.histogram(
+      'hearth_invocation_duration_seconds',
+      'Duration of one invocation attempt',
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    ),
     deadLetters: registry.counter('hearth_dead_letters_total', 'Events sent to a dead-letter topic by reason'),
-    cronDelay: registry.histogram('hearth_cron_tick_delay_seconds', 'Delay between a cron tick and its start', [
-      0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60,
-    ]),
+    cronDelay: registry.histogram(
+      'hearth_cron_tick_delay_seconds',
+      'Delay between a cron tick and its start',
+      [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60],
+    ),
     consumerLag: registry.gauge('hearth_consumer_lag', 'Records not yet processed by a function, per partition'),
     outboxPending: registry.gauge('hearth_outbox_pending', 'Emitted events waiting in the outbox'),
+    retries: registry.counter('hearth_retries_total', 'Failed attempts that will be retried, by function'),
+    deadLetterDepth: registry.gauge('hearth_dead_letter_depth', 'Dead letters not yet replayed, per dead-letter topic'),
+    functionUp: registry.gauge('hearth_function_up', 'Functions served by this replica (1 each)'),
+    agent: createAgentMetrics(registry),
   };
 }
 
@@ -49,8 +66,15 @@ export function metricsHook(metrics: HostMetrics): InvokeHook {
     const fn = info.fn.name;
     metrics.duration.observe({ function: fn }, (performance.now() - started) / 1000);
     const label =
-      outcome.status === 'done' ? (outcome.duplicate ? 'duplicate' : 'done') : outcome.status === 'retry' ? 'retry' : 'dead_letter';
+      outcome.status === 'done'
+        ? outcome.duplicate
+          ? 'duplicate'
+          : 'done'
+        : outcome.status === 'retry'
+          ? 'retry'
+          : 'dead_letter';
     metrics.invocations.inc({ function: fn, outcome: label });
+    if (outcome.status === 'retry') metrics.retries.inc({ function: fn });
     if (outcome.status === 'dead-letter') metrics.deadLetters.inc({ function: fn, reason: outcome.reason });
     return outcome;
   };

@@ -1,3 +1,4 @@
+import { daprRoutes } from '../adapters/dapr/index.ts';
 import { knativeReceiver } from '../adapters/knative/index.ts';
 import type { Platform } from './config.ts';
 import type { PlatformRoutes } from './host.ts';
@@ -18,5 +19,10 @@ export function platformRoutes(platform: Platform): PlatformRoutes | undefined {
         const only = pushed.length === 1 ? pushed[0]?.name : undefined;
         return [knativeReceiver(functions, rt.deps(signal), only ? { defaultFunction: only } : {})];
       };
+    case 'dapr':
+      // Cron bindings have no dead-letter topic: a dead-lettered tick goes out through the host's producer.
+      return (functions, rt, signal) => [
+        daprRoutes(functions, rt.deps(signal), { deadLetter: (m) => rt.producer.send([m]) }),
+      ];
   }
 }

@@ -13,6 +13,12 @@ import {
   readSqlEnv,
   type MigrationSource,
 } from '../adapters/sql/index.ts';
+import { otelAgentTelemetry } from '../adapters/telemetry/agent-telemetry.ts';
+import { traceLogFields } from '../adapters/telemetry/log-context.ts';
+import { tracedEffectStore, tracedKvStore, tracedSqlStore } from '../adapters/telemetry/traced-stores.ts';
+import { tracingHook } from '../adapters/telemetry/tracing-hook.ts';
+import { startTracing, type SpanProcessors } from '../adapters/telemetry/tracing-sdk.ts';
+import { setAgentTelemetry } from '../agent/telemetry/port.ts';
 import { readHostConfig, type HostConfig } from './config.ts';
 import { createHostMetrics, metricsHook, type HostMetrics } from './metrics.ts';
 import { FUNCTIONS_DIR } from './registry.ts';
@@ -36,7 +42,10 @@ export interface Runtime {
 
 /** Migrations beyond the runtime's own: the agent layer's and each function package's. */
 export async function migrationSources(functionsDir: string = FUNCTIONS_DIR): Promise<MigrationSource[]> {
-  const agent: MigrationSource = { namespace: 'agent', dir: fileURLToPath(new URL('../agent/migrations/', import.meta.url)) };
+  const agent: MigrationSource = {
+    namespace: 'agent',
+    dir: fileURLToPath(new URL('../agent/migrations/', import.meta.url)),
+  };
   return [agent, ...(await functionMigrationSources(functionsDir))];
 }
 
@@ -47,14 +56,22 @@ export async function migrationSources(functionsDir: string = FUNCTIONS_DIR): Pr
  */
 export async function createRuntime(
   env: Record<string, string | undefined>,
-  options: { log?: Logger; migrate?: boolean; functionsDir?: string | undefined } = {},
+  options: {
+    log?: Logger;
+    migrate?: boolean;
+    functionsDir?: string | undefined;
+    /** Span processors replacing the OTEL_* exporters, and turning tracing on (tests). */
+    spanProcessors?: SpanProcessors;
+  } = {},
 ): Promise<Runtime> {
   const config = readHostConfig(env);
   const sqlEnv = readSqlEnv(env);
   const kafkaConnection = kafkaConnectionFromEnv(env);
   const kv = kvStoreFromEnv(env);
   const replicaId = config.HEARTH_REPLICA_ID ?? `${hostname()}-${process.pid}`;
-  const log = options.log ?? jsonLogger({ level: config.HEARTH_LOG_LEVEL, base: { replica: replicaId } });
+  const log =
+    options.log ??
+    jsonLogger({ level: config.HEARTH_LOG_LEVEL, base: { replica: replicaId }, context: traceLogFields });
 
   const sql = new PgSqlStore({
     pool: { connectionString: sqlEnv.connectionString, max: sqlEnv.poolMax ?? 10, connectionTimeoutMillis: 10_000 },
@@ -69,8 +86,16 @@ export async function createRuntime(
   const publisher = { publish: (messages: Parameters<TransportProducer['send']>[0]) => producer.send(messages) };
   const relay = new OutboxRelay({ store: sql, publisher, log });
   const metrics = createHostMetrics();
+  // Started once everything connected, so a failed start leaks no SDK. OTEL_* select the exporters;
+  // without an endpoint (and without processors given) no SDK starts and spans are no-ops.
+  const tracing = startTracing(env, options.spanProcessors ? { spanProcessors: options.spanProcessors } : {});
   const effects = new PgEffectStore(sql, { log, onCommitted: () => relay.notify() });
   relay.start();
+  const previousAgentTelemetry = setAgentTelemetry(otelAgentTelemetry(metrics.agent));
+  const hooks = tracing ? [tracingHook(), metricsHook(metrics)] : [metricsHook(metrics)];
+  const traced = tracing
+    ? { effects: tracedEffectStore(effects), database: tracedSqlStore(sql), kv: tracedKvStore(kv) }
+    : { effects, database: sql, kv };
 
   return {
     config,
@@ -82,11 +107,13 @@ export async function createRuntime(
     relay,
     metrics,
     replicaId,
-    deps: (signal) => ({ effects, database: sql, kv, log, hooks: [metricsHook(metrics)], ...(signal ? { signal } : {}) }),
+    deps: (signal) => ({ ...traced, log, hooks, ...(signal ? { signal } : {}) }),
     close: async () => {
       await relay.stop();
       await producer.disconnect();
       await sql.close();
+      setAgentTelemetry(previousAgentTelemetry);
+      await tracing?.shutdown();
     },
   };
 }

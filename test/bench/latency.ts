@@ -3,7 +3,12 @@ import type { KafkaTransport } from '../../shared/adapters/kafka/index.ts';
 
 /** Consumes an output topic and records produce-to-consume latency from each event's `sentAt`. */
 export async function latencyProbe(transport: KafkaTransport, topic: string) {
-  const consumer = await transport.consumer({ groupId: `bench-probe-${randomUUID()}`, topics: [topic], fromBeginning: true });
+  const consumer = await transport.consumer({
+    groupId: `bench-probe-${randomUUID()}`,
+    topics: [topic],
+    fromBeginning: true,
+    partitionsConcurrently: 4,
+  });
   let samples: number[] = [];
   const seen = new Set<number>();
   void consumer.run(async (batch) => {
@@ -14,6 +19,9 @@ export async function latencyProbe(transport: KafkaTransport, topic: string) {
       seen.add(event.seq);
       samples.push(now - event.sentAt);
     }
+    // The transport only advances its position on commit.
+    const last = batch.records.at(-1);
+    if (last) await consumer.commit(batch.topic, batch.partition, (BigInt(last.offset) + 1n).toString());
   });
   return {
     count: () => samples.length,

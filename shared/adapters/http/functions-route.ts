@@ -1,24 +1,45 @@
-import { invoke, type AnyFunction, type InvokeDeps, type Outcome } from '../../core/index.ts';
+import type { ServerResponse } from 'node:http';
+import {
+  invoke,
+  isHttpReply,
+  matchPath,
+  type AnyFunction,
+  type HttpTrigger,
+  type InvokeDeps,
+  type Outcome,
+} from '../../core/index.ts';
 import { BodyTooLargeError, readBody, sendJson } from './body.ts';
+import { sendReply } from './reply.ts';
 import type { HttpRoute } from './types.ts';
 
 /**
- * Serves HTTP-triggered functions: matches method and path, reads the body within the trigger's limit
- * (413 past it), validates it (400 with `path: message`), runs the core invoke once and answers with
- * the handler's return value. GET requests validate the query string instead of a body.
- * `Idempotency-Key` makes a retried request a no-op (202 with `duplicate: true`).
+ * Serves HTTP-triggered functions: matches method and path (`:name` segments become params), runs the
+ * trigger's `authorize` check, reads the body within the trigger's limit (413 past it), validates it
+ * (400 with `path: message`), runs the core invoke once and answers with the handler's return value, or
+ * with the status, headers, body or stream of an `httpReply`. GET requests validate the query string
+ * plus the path params instead of a body. `Idempotency-Key` makes a retried request a no-op (202 with
+ * `duplicate: true`).
  * @example routes.push(httpFunctionsRoute(functions, deps))
  */
 export function httpFunctionsRoute(functions: readonly AnyFunction[], deps: InvokeDeps): HttpRoute {
   const table = functions.filter((fn) => fn.trigger.kind === 'http');
   return async (req, res, url) => {
-    const fn = table.find((f) => f.trigger.kind === 'http' && f.trigger.method === req.method && f.trigger.path === url.pathname);
-    if (!fn || fn.trigger.kind !== 'http') return false;
+    const match = route(table, req.method ?? 'GET', url.pathname);
+    if (!match) return false;
+    const { fn, trigger, params } = match;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
+    const rejected = await trigger.authorize?.({ method: trigger.method, path: url.pathname, headers });
+    if (rejected) {
+      req.resume();
+      await sendReply(res, rejected);
+      return true;
+    }
     let body: Buffer | null = null;
     let data: unknown;
     try {
-      if (req.method === 'GET') data = Object.fromEntries(url.searchParams);
-      else body = await readBody(req, fn.trigger.maxBytes);
+      if (req.method === 'GET') data = { ...Object.fromEntries(url.searchParams), ...params };
+      else body = await readBody(req, trigger.maxBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         sendJson(res, 413, { error: error.message });
@@ -26,35 +47,69 @@ export function httpFunctionsRoute(functions: readonly AnyFunction[], deps: Invo
       }
       throw error;
     }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
-    const outcome = await invoke(
-      fn,
-      { body, data, key: null, headers, source: { kind: 'http', method: req.method ?? 'GET', path: url.pathname }, attempt: 1 },
-      deps,
-    );
-    respond(res, outcome);
+    const source = { kind: 'http' as const, method: req.method ?? 'GET', path: url.pathname, params };
+    const outcome = await invoke(fn, { body, data, key: null, headers, source, attempt: 1 }, deps);
+    if (outcome.status === 'done' && isHttpReply(outcome.value)) await sendReply(res, outcome.value, deps.signal);
+    else respond(res, outcome);
     return true;
   };
 }
 
-function respond(res: import('node:http').ServerResponse, outcome: Outcome): void {
+function route(
+  table: readonly AnyFunction[],
+  method: string,
+  path: string,
+): { fn: AnyFunction; trigger: HttpTrigger<unknown>; params: Record<string, string> } | undefined {
+  for (const fn of table) {
+    if (fn.trigger.kind !== 'http' || fn.trigger.method !== method) continue;
+    const params = matchPath(fn.trigger.path, path);
+    if (params) return { fn, trigger: fn.trigger, params };
+  }
+  return undefined;
+}
+
+/** The HTTP answer to an outcome: status, JSON body and extra headers. */
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * Maps an outcome to its HTTP answer: 200 with the handler's value, 202 for a duplicate, 503 with
+ * Retry-After for a retry, 400/413 for bad input, 422 for non-retriable, 500 otherwise (no internals).
+ * Shared by the host's route and the Azure Functions HTTP trigger.
+ * @example httpAnswerOf({ status: 'done', duplicate: true }) // { status: 202, body: { duplicate: true }, headers: {} }
+ */
+export function httpAnswerOf(outcome: Outcome): HttpAnswer {
   switch (outcome.status) {
     case 'done':
-      if (outcome.duplicate) return sendJson(res, 202, { duplicate: true });
-      return sendJson(res, 200, outcome.value ?? { ok: true });
+      if (outcome.duplicate) return { status: 202, body: { duplicate: true }, headers: {} };
+      return { status: 200, body: outcome.value ?? { ok: true }, headers: {} };
     case 'retry':
-      res.setHeader('retry-after', String(Math.max(1, Math.ceil(outcome.delayMs / 1000))));
-      return sendJson(res, 503, { error: 'temporarily unavailable, retry later' });
+      return {
+        status: 503,
+        body: { error: 'temporarily unavailable, retry later' },
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(outcome.delayMs / 1000))) },
+      };
     case 'dead-letter': {
       const bad = ['unparseable', 'schema-invalid', 'oversize'].includes(outcome.reason);
-      if (outcome.reason === 'oversize') return sendJson(res, 413, { error: outcome.failure.message });
-      if (bad) return sendJson(res, 400, { error: outcome.failure.message, reason: outcome.reason });
-      return sendJson(res, outcome.reason === 'non-retriable' ? 422 : 500, {
-        error: outcome.reason === 'non-retriable' ? outcome.failure.message : 'internal error',
-        reason: outcome.reason,
-      });
+      if (outcome.reason === 'oversize') return { status: 413, body: { error: outcome.failure.message }, headers: {} };
+      if (bad) return { status: 400, body: { error: outcome.failure.message, reason: outcome.reason }, headers: {} };
+      return {
+        status: outcome.reason === 'non-retriable' ? 422 : 500,
+        body: {
+          error: outcome.reason === 'non-retriable' ? outcome.failure.message : 'internal error',
+          reason: outcome.reason,
+        },
+        headers: {},
+      };
     }
   }
 }
 
+function respond(res: ServerResponse, outcome: Outcome): void {
+  const answer = httpAnswerOf(outcome);
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  sendJson(res, answer.status, answer.body);
+}

@@ -52,14 +52,14 @@ export async function startFunctionConsumer(
       `startFunctionConsumer(): function "${fn.name}" has a ${fn.trigger.kind} trigger, not a kafka one`,
     );
   }
-  const topic = fn.trigger.topic;
+  const topics = fn.trigger.topics;
   const groupId = functionGroupId(fn);
-  const log = options.deps.log.child({ function: fn.name, topic, groupId });
+  const log = options.deps.log.child({ function: fn.name, topics, groupId });
   const producer = options.producer ?? (await options.transport.producer());
   const consumer = await options.transport
     .consumer({
       groupId,
-      topics: [topic],
+      topics,
       fromBeginning: options.fromBeginning ?? true,
       sessionTimeoutMs: options.sessionTimeoutMs,
       partitionsConcurrently: options.partitionsConcurrently,
@@ -99,7 +99,7 @@ export async function startFunctionConsumer(
     const deadline = Date.now() + timeoutMs;
     drain.abort(new Error('consumer is draining'));
     try {
-      consumer.pause(topic);
+      for (const topic of topics) consumer.pause(topic);
     } catch (error) {
       log.debug('pause before stop failed', { error });
     }

@@ -134,7 +134,9 @@ function header(m: Metric, type: string): string {
 }
 
 function line(name: string, labels: Labels, value: number): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   const text = Number.isFinite(value) ? String(value) : value > 0 ? '+Inf' : value < 0 ? '-Inf' : 'NaN';
   return `${name}${parts.length ? `{${parts.join(',')}}` : ''} ${text}\n`;
 }

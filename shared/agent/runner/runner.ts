@@ -11,6 +11,8 @@ import { boundContext } from '../memory/context.ts';
 import type { SessionMemory } from '../memory/session-memory.ts';
 import { invokeToolCall } from '../tools/invoke.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
+import { agentTelemetry, type AgentTelemetry } from '../telemetry/port.ts';
+import { hashSessionId } from '../telemetry/session-hash.ts';
 import type { AgentDirectory } from '../types/agent.ts';
 import {
   AgentTaskSchema,
@@ -37,6 +39,8 @@ export interface AgentRunnerDeps {
   /** USD per 1M tokens by model, for the ledger's estimated cost; unknown models cost 0. */
   prices?: PriceTable;
   logger?: Logger;
+  /** Spans and metrics around runs, model and tool calls; default the one the host installed (else no-op). */
+  telemetry?: AgentTelemetry;
 }
 
 type State = RunState;
@@ -79,16 +83,40 @@ export class AgentRunner {
     }
     const task = parsed.data;
     const state: State = { step: 0, tokensUsed: 0, messages: [], toolCalls: [], output: '' };
-    try {
-      return await this.#run(task, state, options, started);
-    } catch (error) {
-      this.#deps.logger?.error('agent run failed', { taskId: task.taskId, error: ensureError(error).message });
-      return buildResult(task.taskId, state, started, 'failed', {
-        code: 'internal_error',
-        error: ensureError(error).message,
-        resumable: true,
-      });
-    }
+    const attrs = {
+      agent: task.agent,
+      taskId: task.taskId,
+      sessionId: task.sessionId,
+      maxSteps: task.maxSteps,
+      tokenBudget: task.tokenBudget,
+    };
+    // Logs carry the task id and a hash of the session id, never the raw id or any prompt text.
+    const logFields = { agent: task.agent, taskId: task.taskId, sessionHash: hashSessionId(task.sessionId) };
+    const result = await this.#telemetry().run(attrs, async () => {
+      try {
+        return await this.#run(task, state, options, started);
+      } catch (error) {
+        this.#deps.logger?.error('agent run failed', { ...logFields, error: ensureError(error).message });
+        return buildResult(task.taskId, state, started, 'failed', {
+          code: 'internal_error',
+          error: ensureError(error).message,
+          resumable: true,
+        });
+      }
+    });
+    this.#deps.logger?.info('agent run finished', {
+      ...logFields,
+      status: result.status,
+      steps: result.stepsUsed,
+      tokens: result.tokensUsed,
+      toolCalls: result.toolCalls.length,
+      ...(result.errorCode ? { errorCode: result.errorCode } : {}),
+    });
+    return result;
+  }
+
+  #telemetry(): AgentTelemetry {
+    return this.#deps.telemetry ?? agentTelemetry();
   }
 
   async #run(task: AgentTask, state: State, options: RunOptions, started: number): Promise<AgentResult> {
@@ -132,12 +160,23 @@ export class AgentRunner {
       }
       let response: ChatResponse;
       try {
-        response = await model.complete({
-          messages: prompt,
-          tools: tools.length > 0 ? tools : undefined,
+        const llmAttrs = {
+          agent: task.agent,
+          taskId: task.taskId,
+          step,
+          requestModel: model.name,
+          provider: model.provider,
           maxTokens,
-          signal: options.signal,
-        });
+          toolCount: tools.length,
+        };
+        response = await this.#telemetry().llmCall(llmAttrs, () =>
+          model.complete({
+            messages: prompt,
+            tools: tools.length > 0 ? tools : undefined,
+            maxTokens,
+            signal: options.signal,
+          }),
+        );
       } catch (error) {
         const err = ensureError(error);
         const code = (err as { code?: unknown }).code === 'all_models_failed' ? 'all_models_failed' : 'model_error';
@@ -176,17 +215,27 @@ export class AgentRunner {
         return end('failed', 'token_budget_exceeded', `used ${state.tokensUsed} of ${task.tokenBudget} tokens`);
       }
       const outcomes = await Promise.all(
-        calls.map((call, callIndex) =>
-          invokeToolCall({ registry, sql, kv: this.#deps.kv }, call, {
+        calls.map((call, callIndex) => {
+          const toolAttrs = {
             agent: task.agent,
-            allowedTools: profile.allowedTools,
             taskId: task.taskId,
-            sessionId: task.sessionId,
             step,
-            callIndex,
-            signal: options.signal,
-          }),
-        ),
+            tool: call.function.name,
+            version: registry.get(call.function.name)?.version,
+            callId: call.id,
+          };
+          return this.#telemetry().toolCall(toolAttrs, () =>
+            invokeToolCall({ registry, sql, kv: this.#deps.kv }, call, {
+              agent: task.agent,
+              allowedTools: profile.allowedTools,
+              taskId: task.taskId,
+              sessionId: task.sessionId,
+              step,
+              callIndex,
+              signal: options.signal,
+            }),
+          );
+        }),
       );
       outcomes.forEach((o, i) => state.messages.push({ role: 'tool', tool_call_id: calls[i]!.id, content: o.content }));
       event.toolCalls = outcomes.map((o) => o.record);
