@@ -8,4 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/node.sh
 bash scripts/services.sh up
 eval "$(bash scripts/services.sh env)"
+# daprd for the Dapr sidecar tests, built once before vitest runs files in parallel (cached in
+# ~/.cache/hearth/bin; ~9 min cold on 2 cores, seconds when cached). Bounded: a hung build fails here, loudly.
+HEARTH_DAPRD_BUILD_TIMEOUT=1800 bash scripts/daprd/build.sh >/dev/null
 npm run verify
