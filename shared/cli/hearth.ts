@@ -10,15 +10,19 @@ import { dlqCommand } from './commands/dlq.ts';
 import { emitCommand } from './commands/emit.ts';
 import { invokeCommand } from './commands/invoke.ts';
 import { listCommand } from './commands/list.ts';
+import { marketCommand } from './commands/market.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { seedCommand } from './commands/seed.ts';
 
 const commands: Record<string, Command> = {
   dev: devCommand,
   migrate: migrateCommand,
+  seed: seedCommand,
   emit: emitCommand,
   invoke: invokeCommand,
   dlq: dlqCommand,
   functions: listCommand,
+  market: marketCommand,
 };
 
 function usage(): string {

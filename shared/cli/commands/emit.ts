@@ -15,7 +15,9 @@ export const emitCommand: Command = {
     const [topic, json] = positional;
     if (!topic || json === undefined) throw new UsageError('usage: hearth emit <topic> <json> [--key K]');
     const body = Buffer.from(json, 'utf8');
-    const consumers = (await loadFunctions()).filter((fn) => fn.trigger.kind === 'kafka' && fn.trigger.topic === topic);
+    const consumers = (await loadFunctions()).filter(
+      (fn) => fn.trigger.kind === 'kafka' && fn.trigger.topics.includes(topic),
+    );
     for (const fn of consumers) {
       try {
         decodeEvent(fn.trigger, {
