@@ -34,6 +34,10 @@ export default defineFunction({
     const total = Number(rows[0]?.total_tokens ?? tokens);
     // A cache for dashboards only: SQL above is the source of truth, so this may lag after a retry.
     await kv.set(`usage:${usage.agent}:${day}`, total, { ttlMs: 2 * 86_400_000 });
-    emit('agent.usage.recorded', { agent: usage.agent, day, totalTokens: total, sourceEvent: meta.id }, { key: usage.agent });
+    emit(
+      'agent.usage.recorded',
+      { agent: usage.agent, day, totalTokens: total, sourceEvent: meta.id },
+      { key: usage.agent },
+    );
   },
 });

@@ -92,8 +92,9 @@ describe('buildKnativeManifests', () => {
     expect(manifests.deadLetterSinks.map((s) => s.metadata.name)).toEqual(['order-ledger-dlq', 'orders-dlq']);
   });
 
-  it('refuses http functions and 6-field crons with the function named', () => {
-    expect(() => buildKnativeManifests([api], settings)).toThrow(/"api" has an http trigger/);
+  it('serves an http function as a Service with no source, and refuses 6-field crons naming the function', () => {
+    const [only] = buildKnativeManifests([api], settings).functions;
+    expect(only?.objects.map((o) => o.kind)).toEqual(['Service']);
     expect(() => buildKnativeManifests([everySecond], settings)).toThrow(/"ticker"/);
   });
 

@@ -25,7 +25,7 @@ export interface KnativeManifests {
 
 /**
  * Builds every object for `functions`; throws naming the function when one cannot run on Knative
- * (an http trigger, or a 6-field cron schedule).
+ * (a 6-field cron schedule).
  * @example const { functions } = buildKnativeManifests(await loadFunctions(), DEFAULT_KNATIVE_SETTINGS)
  */
 export function buildKnativeManifests(functions: readonly AnyFunction[], settings: KnativeSettings): KnativeManifests {
@@ -52,8 +52,7 @@ function functionObjects(fn: AnyFunction, settings: KnativeSettings, dlqTopics: 
       if (settings.keda) return [buildDeployment(fn, settings)];
       return [buildService(fn, settings), buildPingSource(fn, settings)];
     case 'http':
-      throw new TypeError(
-        `function "${fn.name}" has an http trigger; the Knative target deploys kafka and cron functions only (serve http functions from the host)`,
-      );
+      // Requests reach the Service directly (the host serves the function's route); no source.
+      return [settings.keda ? buildDeployment(fn, settings) : buildService(fn, settings)];
   }
 }

@@ -16,7 +16,10 @@ export class UsageError extends Error {
  * Splits `--name value` / `--flag` options from positional arguments.
  * @example parseArgs(['orders', '--key', 'k1']) // { positional: ['orders'], options: { key: 'k1' } }
  */
-export function parseArgs(args: readonly string[], flags: readonly string[] = []): {
+export function parseArgs(
+  args: readonly string[],
+  flags: readonly string[] = [],
+): {
   positional: string[];
   options: Record<string, string>;
 } {

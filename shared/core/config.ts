@@ -20,5 +20,10 @@ export function readEnv<S extends z.ZodObject>(schema: S, env: Record<string, st
 export const hostPortList = z
   .string()
   .min(1, 'must list at least one host:port')
-  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .refine((list) => list.every((entry) => /^[^\s:]+:\d{1,5}$/.test(entry)), 'must be comma-separated host:port pairs');

@@ -22,7 +22,7 @@ export interface HandlerContext {
   database: SqlStore;
   kv: KvStore;
   /** Queues a JSON event; published through the outbox only if the transaction commits. */
-  emit(topic: string, payload: unknown, options?: EmitOptions): void;
+  emit: (topic: string, payload: unknown, options?: EmitOptions) => void;
   log: Logger;
   /** Aborted when the handler times out or the host shuts down. */
   signal: AbortSignal;
@@ -89,12 +89,16 @@ export function defineFunction<T, R>(config: FunctionConfig<T, R>): HearthFuncti
     );
   }
   if (typeof config.handler !== 'function') {
-    throw new TypeError(`defineFunction("${config.name}"): handler must be a function, e.g. handler: async (event, ctx) => {}`);
+    throw new TypeError(
+      `defineFunction("${config.name}"): handler must be a function, e.g. handler: async (event, ctx) => {}`,
+    );
   }
   const retries = typeof config.retries === 'number' ? { attempts: config.retries } : (config.retries ?? {});
   const retry: RetryPolicy = { ...defaultRetryPolicy, ...retries };
   if (!Number.isInteger(retry.attempts) || retry.attempts < 1) {
-    throw new TypeError(`defineFunction("${config.name}"): retries must be an integer >= 1 (total attempts), got ${retry.attempts}`);
+    throw new TypeError(
+      `defineFunction("${config.name}"): retries must be an integer >= 1 (total attempts), got ${retry.attempts}`,
+    );
   }
   return Object.freeze({
     name: config.name,

@@ -21,7 +21,12 @@ export type Wait = (ms: number, signal?: AbortSignal) => Promise<void>;
  * that redeliver themselves (Knative, Dapr) call {@link invoke} once per delivery instead.
  * @example const { outcome, attempts } = await deliver(fn, envelope, deps)
  */
-export async function deliver(fn: AnyFunction, envelope: Envelope, deps: InvokeDeps, wait: Wait = sleep): Promise<Delivery> {
+export async function deliver(
+  fn: AnyFunction,
+  envelope: Envelope,
+  deps: InvokeDeps,
+  wait: Wait = sleep,
+): Promise<Delivery> {
   let firstFailureAt: Date | undefined;
   let lastFailureAt: Date | undefined;
   for (let attempt = envelope.attempt; ; attempt += 1) {
@@ -39,6 +44,7 @@ export async function deliver(fn: AnyFunction, envelope: Envelope, deps: InvokeD
       error: outcome.failure.message,
     });
     await wait(outcome.delayMs, deps.signal);
-    if (deps.signal?.aborted) return { outcome: { status: 'abandoned' }, attempts: attempt, firstFailureAt, lastFailureAt };
+    if (deps.signal?.aborted)
+      return { outcome: { status: 'abandoned' }, attempts: attempt, firstFailureAt, lastFailureAt };
   }
 }

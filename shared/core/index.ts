@@ -18,14 +18,7 @@ export { deliver } from './deliver.ts';
 export type { Delivery, Wait } from './deliver.ts';
 export { eventIdOf } from './envelope.ts';
 export type { Envelope, EventMeta, EventSource } from './envelope.ts';
-export {
-  BadInputError,
-  ConfigError,
-  ensureError,
-  HearthError,
-  NonRetriableError,
-  RetryAfterError,
-} from './errors.ts';
+export { BadInputError, ConfigError, ensureError, HearthError, NonRetriableError, RetryAfterError } from './errors.ts';
 export type { BadInputKind } from './errors.ts';
 export { HandlerTimeoutError, invoke } from './invoke.ts';
 export type { InvocationInfo, InvokeDeps, InvokeHook } from './invoke.ts';
@@ -47,5 +40,13 @@ export { formatIssues, parseWith } from './schema.ts';
 export { cron, DEFAULT_MAX_BYTES, http, kafka } from './triggers.ts';
 export { httpReply, isHttpReply, matchPath } from './http-reply.ts';
 export type { HttpAuthorizer, HttpReply, HttpRequestInfo, HttpStreamWrite } from './http-reply.ts';
-export type { CatchUpPolicy, CronEvent, CronTrigger, HttpMethod, HttpTrigger, KafkaTrigger, Trigger } from './triggers.ts';
+export type {
+  CatchUpPolicy,
+  CronEvent,
+  CronTrigger,
+  HttpMethod,
+  HttpTrigger,
+  KafkaTrigger,
+  Trigger,
+} from './triggers.ts';
 export { CronParseError, lastTickBetween, nextTick, parseCron, ticksBetween, toNcrontab } from './cron/index.ts';

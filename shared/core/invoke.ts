@@ -56,7 +56,7 @@ export async function invoke(fn: AnyFunction, envelope: Envelope, deps: InvokeDe
 async function attempt({ fn, envelope, eventId }: InvocationInfo, deps: InvokeDeps): Promise<Outcome> {
   const backoff = (): number => backoffDelay(fn.retry, envelope.attempt);
   try {
-    const event = decodeEvent(fn.trigger, envelope);
+    const event: unknown = decodeEvent<unknown>(fn.trigger, envelope);
     const meta: EventMeta = {
       id: eventId,
       key: envelope.key,
@@ -76,13 +76,16 @@ async function attempt({ fn, envelope, eventId }: InvocationInfo, deps: InvokeDe
           kv: deps.kv,
           log,
           signal,
-          emit: (topic, payload, options) => messages.push(outgoing(fn.name, meta, messages.length, topic, payload, options)),
+          emit: (topic, payload, options) =>
+            messages.push(outgoing(fn.name, meta, messages.length, topic, payload, options)),
         };
         return fn.handler(event, ctx);
       });
       return { value, messages };
     });
-    return result.duplicate ? { status: 'done', duplicate: true } : { status: 'done', duplicate: false, value: result.value };
+    return result.duplicate
+      ? { status: 'done', duplicate: true }
+      : { status: 'done', duplicate: false, value: result.value };
   } catch (error) {
     return classify(error, envelope.attempt, fn.retry.attempts, backoff);
   }
@@ -117,7 +120,11 @@ function outgoing(
   return { topic, key: options.key ?? null, value, headers };
 }
 
-async function withTimeout<T>(ms: number, outer: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T> | T): Promise<T> {
+async function withTimeout<T>(
+  ms: number,
+  outer: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T> | T,
+): Promise<T> {
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onAbort, { once: true });

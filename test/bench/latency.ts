@@ -30,7 +30,8 @@ export async function latencyProbe(transport: KafkaTransport, topic: string) {
     },
     percentiles: () => {
       const sorted = [...samples].sort((a, b) => a - b);
-      const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+      const at = (q: number): number =>
+        sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
       return { p50: at(0.5), p99: at(0.99) };
     },
     stop: () => consumer.stop(),

@@ -40,13 +40,21 @@ async function fill(topic: string, count: number): Promise<void> {
  * so start-up and group join are not counted.
  */
 async function timeRuntime(fn: AnyFunction, input: string, output: string, schemaUrl: string, count: number) {
-  const env = { ...process.env, ...serviceEnv, DATABASE_URL: schemaUrl, HEARTH_HTTP_PORT: '0', HEARTH_LOG_LEVEL: 'warn' };
+  const env = {
+    ...process.env,
+    ...serviceEnv,
+    DATABASE_URL: schemaUrl,
+    HEARTH_HTTP_PORT: '0',
+    HEARTH_LOG_LEVEL: 'warn',
+  };
   const rt = await createRuntime(env, { log: jsonLogger({ level: 'error' }) });
   await createTopics(transport, [input, output], 4);
   topics.push(input, output, fn.deadLetterTopic);
   const probe = await latencyProbe(transport, output);
   const host = await startHost([fn], rt);
-  await produce(transport, [{ topic: input, key: 'warm-up', value: JSON.stringify({ seq: -1, sentAt: Date.now() }), headers: {} }]);
+  await produce(transport, [
+    { topic: input, key: 'warm-up', value: JSON.stringify({ seq: -1, sentAt: Date.now() }), headers: {} },
+  ]);
   await waitUntil('warm-up event out', () => probe.count() >= 1, 120_000);
   probe.reset();
   const started = performance.now();
@@ -83,7 +91,9 @@ async function main(): Promise<void> {
     await r2.host.stop();
     await r2.probe.stop();
     const noopRate = N / r2.seconds;
-    out(`runtime no-op forward (exactly-once): ${noopRate.toFixed(0).padStart(7)} events/s  (${(noopRate / rawRate).toFixed(3)} x raw)`);
+    out(
+      `runtime no-op forward (exactly-once): ${noopRate.toFixed(0).padStart(7)} events/s  (${(noopRate / rawRate).toFixed(3)} x raw)`,
+    );
 
     // 3. Stateful: SQL write plus emit. Throughput on a backlog, then latency at a paced rate.
     const sfIn = `bench-state-in-${run}`;
@@ -105,7 +115,9 @@ async function main(): Promise<void> {
     });
     const r3 = await timeRuntime(stateful, sfIn, `${sfIn}.out`, url, N);
     const sfRate = N / r3.seconds;
-    out(`runtime stateful (SQL write + emit):  ${sfRate.toFixed(0).padStart(7)} events/s  (${(sfRate / rawRate).toFixed(3)} x raw)`);
+    out(
+      `runtime stateful (SQL write + emit):  ${sfRate.toFixed(0).padStart(7)} events/s  (${(sfRate / rawRate).toFixed(3)} x raw)`,
+    );
 
     r3.probe.reset();
     const paced = Math.min(RATE * 10, N);
@@ -122,7 +134,9 @@ async function main(): Promise<void> {
     }
     await waitUntil('paced events out', () => r3.probe.count() >= paced, 120_000);
     const { p50, p99 } = r3.probe.percentiles();
-    out(`stateful end-to-end latency at ${RATE}/s: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (produce -> emitted event consumed)`);
+    out(
+      `stateful end-to-end latency at ${RATE}/s: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (produce -> emitted event consumed)`,
+    );
     await r3.host.stop();
     await r3.probe.stop();
   } finally {

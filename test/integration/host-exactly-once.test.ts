@@ -3,7 +3,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupKafka, createTopics, produce, readAllRecords, testKafkaTransport, uniqueName, waitUntil } from '../support/kafka.ts';
+import {
+  cleanupKafka,
+  createTopics,
+  produce,
+  readAllRecords,
+  testKafkaTransport,
+  uniqueName,
+  waitUntil,
+} from '../support/kafka.ts';
 import { databaseUrlForSchema, repoRoot, startHostProcess, type HostProcess } from '../support/host-process.ts';
 import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from '../support/pg.ts';
 
@@ -104,7 +112,11 @@ describe('host: exactly-once effects across crashes', () => {
     const host = startHost(topic, table);
     await waitUntil('500 effects', async () => (await counts(table)).rows >= 500, 90_000);
     await run('bash', [path.join(repoRoot, 'scripts/services.sh'), 'restart', 'postgres']);
-    await waitUntil('2,000 effects', async () => (await counts(table).catch(() => ({ distinct: 0 }))).distinct >= 2_000, 120_000);
+    await waitUntil(
+      '2,000 effects',
+      async () => (await counts(table).catch(() => ({ distinct: 0 }))).distinct >= 2_000,
+      120_000,
+    );
     host.child.kill('SIGTERM');
     expect((await host.exited).code, host.output()).toBe(0);
     expect(await counts(table)).toEqual({ rows: 2_000, distinct: 2_000 });

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Thrown when a request body exceeds its limit; map it to HTTP 413. */
 export class BodyTooLargeError extends Error {
@@ -37,8 +37,11 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
  * Writes a JSON response.
  * @example sendJson(res, 404, { error: 'no such task' })
  */
-export function sendJson(res: import('node:http').ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../core/index.ts';
 import { sendJson } from './body.ts';
 import type { HttpRoute } from './types.ts';
@@ -33,8 +33,8 @@ export async function startHttpServer(options: HostHttpOptions): Promise<Server>
     });
   });
   async function handle(
-    req: import('node:http').IncomingMessage,
-    res: import('node:http').ServerResponse,
+    req: IncomingMessage,
+    res: ServerResponse,
     url: URL,
   ): Promise<void> {
     if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
@@ -48,7 +48,7 @@ export async function startHttpServer(options: HostHttpOptions): Promise<Server>
     for (const route of options.routes) if (await route(req, res, url)) return;
     sendJson(res, 404, { error: `no route for ${req.method ?? 'GET'} ${url.pathname}` });
   }
-  async function ready(res: import('node:http').ServerResponse): Promise<void> {
+  async function ready(res: ServerResponse): Promise<void> {
     if (!options.accepting()) return sendJson(res, 503, { status: 'draining' });
     const checks = await Promise.all(
       Object.entries(options.readiness).map(async ([name, check]) => {

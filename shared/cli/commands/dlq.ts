@@ -3,7 +3,8 @@ import { kafkaTransportFromEnv, listDeadLetters, replayDeadLetters } from '../..
 import { loadFunctions } from '../../host/registry.ts';
 import { parseArgs, progress, UsageError, type Command } from '../command.ts';
 
-const USAGE = 'usage: hearth dlq list <function|topic> [--limit N] [--json] | hearth dlq replay <function|topic> [--reason R]';
+const USAGE =
+  'usage: hearth dlq list <function|topic> [--limit N] [--json] | hearth dlq replay <function|topic> [--reason R]';
 
 /**
  * `hearth dlq list <function|topic>` prints dead letters with their reason and source;
@@ -29,7 +30,8 @@ export const dlqCommand: Command = {
       return 0;
     }
     const limit = options.limit === undefined ? undefined : Number(options.limit);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0)) throw new UsageError(`--limit must be a positive integer`);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0))
+      throw new UsageError(`--limit must be a positive integer`);
     const letters = await listDeadLetters(transport, topic, { onProgress, ...(limit ? { limit } : {}) });
     for (const letter of letters) {
       const i = letter.info;

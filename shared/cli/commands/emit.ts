@@ -52,7 +52,9 @@ export const emitCommand: Command = {
     } finally {
       await producer.disconnect();
     }
-    process.stdout.write(`${JSON.stringify({ published: true, topic, id, consumers: consumers.map((f) => f.name) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ published: true, topic, id, consumers: consumers.map((f) => f.name) })}\n`,
+    );
     return 0;
   },
 };

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterMessage, deliver, jsonLogger, lastTickBetween, type AnyFunction, type Envelope } from '../../core/index.ts';
+import {
+  deadLetterMessage,
+  deliver,
+  jsonLogger,
+  lastTickBetween,
+  type AnyFunction,
+  type Envelope,
+} from '../../core/index.ts';
 import { loadFunctions } from '../../host/registry.ts';
 import { createRuntime } from '../../host/runtime.ts';
 import { parseArgs, UsageError, type Command } from '../command.ts';
@@ -39,14 +46,27 @@ export const invokeCommand: Command = {
 function envelopeFor(fn: AnyFunction, json: string | undefined, options: Record<string, string>): Envelope {
   const t = fn.trigger;
   if (t.kind === 'cron') {
-    return { body: null, key: null, headers: {}, source: { kind: 'cron', scheduledAt: tickOf(fn, options['scheduled-at']) }, attempt: 1 };
+    return {
+      body: null,
+      key: null,
+      headers: {},
+      source: { kind: 'cron', scheduledAt: tickOf(fn, options['scheduled-at']) },
+      attempt: 1,
+    };
   }
   if (json === undefined) throw new UsageError(`${fn.name} needs an event: hearth invoke ${fn.name} '<json>'`);
   const source =
     t.kind === 'kafka'
       ? ({ kind: 'kafka', topic: t.topic, partition: -1, offset: '-1' } as const)
       : ({ kind: 'http', method: t.method, path: t.path } as const);
-  return { id: options.id ?? `cli-${randomUUID()}`, body: Buffer.from(json), key: options.key ?? null, headers: {}, source, attempt: 1 };
+  return {
+    id: options.id ?? `cli-${randomUUID()}`,
+    body: Buffer.from(json),
+    key: options.key ?? null,
+    headers: {},
+    source,
+    attempt: 1,
+  };
 }
 
 function tickOf(fn: AnyFunction, given: string | undefined): Date {
@@ -58,7 +78,15 @@ function tickOf(fn: AnyFunction, given: string | undefined): Date {
   if (fn.trigger.kind !== 'cron') throw new UsageError(`${fn.name} is not a cron function`);
   // A job may start a little before its tick; half a second of tolerance keeps it on the coming tick.
   const now = new Date(Date.now() + 500);
-  const tick = lastTickBetween(fn.trigger.schedule, new Date(now.getTime() - fn.trigger.catchUpWindowMs), now, fn.trigger.timezone);
-  if (!tick) throw new UsageError(`${fn.name}: no tick of "${fn.trigger.schedule}" within the catch-up window; pass --scheduled-at`);
+  const tick = lastTickBetween(
+    fn.trigger.schedule,
+    new Date(now.getTime() - fn.trigger.catchUpWindowMs),
+    now,
+    fn.trigger.timezone,
+  );
+  if (!tick)
+    throw new UsageError(
+      `${fn.name}: no tick of "${fn.trigger.schedule}" within the catch-up window; pass --scheduled-at`,
+    );
   return tick;
 }

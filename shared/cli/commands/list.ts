@@ -8,7 +8,11 @@ export const listCommand: Command = {
     for (const fn of await loadFunctions()) {
       const t = fn.trigger;
       const what =
-        t.kind === 'kafka' ? `kafka ${t.topic}` : t.kind === 'cron' ? `cron "${t.schedule}" ${t.timezone}` : `http ${t.method} ${t.path}`;
+        t.kind === 'kafka'
+          ? `kafka ${t.topic}`
+          : t.kind === 'cron'
+            ? `cron "${t.schedule}" ${t.timezone}`
+            : `http ${t.method} ${t.path}`;
       process.stdout.write(`${fn.name.padEnd(28)} ${what}  (dead letters: ${fn.deadLetterTopic})\n`);
     }
     return 0;

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { readEnv } from '../../shared/core/config.ts';
+
+const Settings = z.object({
+  /** Attempts per sub-task before the supervisor escalates. */
+  AGENTS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** First retry delay; doubles per attempt. */
+  AGENTS_RETRY_BASE_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+  /** How long a dispatched attempt may run before the supervisor counts it as timed out. */
+  AGENTS_SUBTASK_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
+  /**
+   * How often the supervisor looks for due retries and timed-out attempts. Every minute by default, the
+   * finest grain every platform schedules (Knative PingSource, Container Apps jobs); the local host
+   * also takes 6-field schedules with seconds, e.g. '*\/5 * * * * *'.
+   */
+  AGENTS_SWEEP_SCHEDULE: z.string().min(1).default('* * * * *'),
+});
+
+export type AgentSettings = z.output<typeof Settings>;
+
+/**
+ * The supervision settings, validated at start (a bad value names the variable).
+ * @example settings.AGENTS_MAX_ATTEMPTS // 3
+ */
+export const settings: AgentSettings = readEnv(Settings, process.env);
+
+/**
+ * Delay before attempt `next` (2, 3, ...): the base doubled per earlier retry.
+ * @example retryDelayMs(2) // 2000 with the default base
+ */
+export function retryDelayMs(next: number): number {
+  return settings.AGENTS_RETRY_BASE_MS * 2 ** Math.max(0, next - 2);
+}

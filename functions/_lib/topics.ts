@@ -1,0 +1,24 @@
+/**
+ * The Kafka topics of the multi-agent example. `AGENTS_TOPIC_PREFIX` (default "agents") lets several
+ * copies share one broker (tests, preview environments).
+ */
+const PREFIX = process.env['AGENTS_TOPIC_PREFIX']?.trim() || 'agents';
+if (!/^[a-z][a-z0-9.-]{0,60}$/.test(PREFIX)) {
+  throw new TypeError(`AGENTS_TOPIC_PREFIX must be lowercase letters, digits, "." or "-", got "${PREFIX}"`);
+}
+
+/** Topic names; every event is keyed by its task id so one task's events keep their order. */
+export const topics = {
+  /** A task was submitted (tasks API -> orchestrator). */
+  tasks: `${PREFIX}.tasks`,
+  /** A worker finished an attempt of a sub-task (workers -> orchestrator and supervisor). */
+  results: `${PREFIX}.results`,
+  /** A sub-task could not be completed; someone should look (supervisor -> operators). */
+  escalations: `${PREFIX}.escalations`,
+  /** A task ended, completed or failed. */
+  answers: `${PREFIX}.answers`,
+  /** Notifications the notifier agent sent (the outbox). */
+  notifications: `${PREFIX}.notifications`,
+  /** Work for one agent (orchestrator or supervisor -> that agent's worker). */
+  work: (agent: string): string => `${PREFIX}.work.${agent}`,
+};

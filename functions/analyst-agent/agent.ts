@@ -1,0 +1,19 @@
+import { sqlQueryTool } from '../../shared/agent/index.ts';
+import { exampleCaps, type AgentDefinition } from '../_lib/agent.ts';
+import { salesSummaryTool } from './sales-summary.ts';
+
+/** Views the analyst may read with sql_query (created by this function's migration). */
+export const ANALYST_VIEWS = ['sales_v', 'products_v'] as const;
+
+/** The analyst agent: read-only SQL over the sample sales data set. */
+export const analystAgent: AgentDefinition = {
+  profile: {
+    name: 'analyst',
+    systemPrompt:
+      'You are a data analyst. Answer with numbers from the sample sales data only: use sales_summary for ' +
+      `totals, or sql_query with one SELECT over ${ANALYST_VIEWS.join(', ')} for anything else.`,
+    allowedTools: ['sales_summary', 'sql_query'],
+    ...exampleCaps,
+  },
+  tools: () => [salesSummaryTool(), sqlQueryTool({ allowedViews: ANALYST_VIEWS, maxRows: 50 })],
+};

@@ -1,0 +1,39 @@
+import { cron, defineFunction, kafka } from '../../shared/core/index.ts';
+import { SubtaskResult } from '../_lib/events.ts';
+import { settings } from '../_lib/settings.ts';
+import { topics } from '../_lib/topics.ts';
+import { onAttemptFailed, sweep } from './policy.ts';
+
+/**
+ * The supervisor, part 1: reacts to failed attempts reported by workers (successes are the
+ * orchestrator's). Retriable failures are retried with backoff up to AGENTS_MAX_ATTEMPTS, then
+ * escalated; unrecoverable ones are escalated at once.
+ */
+export const supervisor = defineFunction({
+  name: 'supervisor',
+  trigger: kafka({ topic: topics.results, schema: SubtaskResult }),
+  handler: async (result, ctx) => {
+    if (result.ok) return;
+    await onAttemptFailed(ctx, {
+      taskId: result.taskId,
+      subtaskId: result.subtaskId,
+      agent: result.agent,
+      attempt: result.attempt,
+      reason: `${result.errorCode ?? 'error'}: ${result.error ?? 'no reason given'}`,
+      retriable: result.retriable,
+    });
+  },
+});
+
+/**
+ * The supervisor, part 2: on AGENTS_SWEEP_SCHEDULE (once across replicas) dispatches retries whose backoff has
+ * elapsed and counts attempts past their deadline (a worker that crashed or hangs) as failures.
+ */
+export const supervisorSweep = defineFunction({
+  name: 'supervisor-sweep',
+  trigger: cron({ schedule: settings.AGENTS_SWEEP_SCHEDULE, catchUp: 'latest' }),
+  handler: async (_tick, ctx) => {
+    const swept = await sweep(ctx);
+    if (swept.retried + swept.timedOut > 0) ctx.log.info('supervisor sweep', swept);
+  },
+});

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { httpReply, type HandlerContext, type HttpReply } from '../../shared/core/index.ts';
+import { analystAgent } from '../analyst-agent/agent.ts';
+import { researchAgent } from '../research-agent/agent.ts';
+import { writerAgent } from '../writer-agent/agent.ts';
+import { callerOf } from '../_lib/auth.ts';
+import { runAgent } from '../_lib/run-agent.ts';
+import { recordStep } from '../_lib/steps.ts';
+
+/** Agents POST /run may call: the ones without side effects (notifications go through POST /tasks). */
+export const SYNC_AGENTS = ['research', 'analyst', 'writer'] as const;
+const DEFINITIONS = { research: researchAgent, analyst: analystAgent, writer: writerAgent };
+
+/**
+ * POST /run: runs one agent on the prompt right away (no DAG, no Kafka) and answers with its result; the
+ * run is recorded as a task so GET /tasks/:id shows it too. For short questions.
+ * @example await runNow({ agent: 'analyst', prompt: 'Total revenue by region?' }, ctx)
+ */
+export async function runNow(
+  input: { agent: (typeof SYNC_AGENTS)[number]; prompt: string },
+  ctx: HandlerContext,
+): Promise<HttpReply> {
+  const taskId = randomUUID();
+  const caller = callerOf(ctx.meta.headers);
+  await ctx.database.query(`INSERT INTO agents_tasks (id, request, caller, status) VALUES ($1, $2, $3, 'running')`, [
+    taskId,
+    input.prompt,
+    caller,
+  ]);
+  await recordStep(ctx.database, taskId, 'submitted', 'submitted', null, { agent: input.agent, sync: true });
+  const result = await runAgent(
+    DEFINITIONS[input.agent],
+    { runId: `${taskId}/${input.agent}`, taskId, subtaskId: input.agent, prompt: input.prompt },
+    ctx,
+  );
+  const ok = result.status === 'completed';
+  await ctx.database.query(
+    `UPDATE agents_tasks SET status = $2, answer = $3, error = $4, tokens = $5, updated_at = now() WHERE id = $1`,
+    [
+      taskId,
+      ok ? 'completed' : 'failed',
+      ok ? result.output : null,
+      ok ? null : (result.error ?? result.errorCode ?? 'failed'),
+      result.tokensUsed,
+    ],
+  );
+  await recordStep(ctx.database, taskId, ok ? 'completed' : 'failed', ok ? 'completed' : 'failed', null, {});
+  return httpReply({
+    status: ok ? 200 : 502,
+    body: {
+      taskId,
+      agent: input.agent,
+      status: ok ? 'completed' : 'failed',
+      answer: ok ? result.output : null,
+      ...(ok ? {} : { error: result.error ?? result.errorCode }),
+      steps: result.stepsUsed,
+      tokens: result.tokensUsed,
+      toolCalls: result.toolCalls,
+    },
+  });
+}

@@ -1,0 +1,14 @@
+import { exampleCaps, type AgentDefinition } from '../_lib/agent.ts';
+
+/** The writer agent: turns the findings injected into its prompt into a short report. No tools. */
+export const writerAgent: AgentDefinition = {
+  profile: {
+    name: 'writer',
+    systemPrompt:
+      'You are a concise business writer. Write a short report (a title line, then at most five bullet points) ' +
+      'that answers the request using only the findings given. Do not invent numbers.',
+    allowedTools: [],
+    ...exampleCaps,
+  },
+  tools: () => [],
+};
