@@ -32,11 +32,7 @@ export async function startHttpServer(options: HostHttpOptions): Promise<Server>
       else res.destroy();
     });
   });
-  async function handle(
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-  ): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (req.method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && url.pathname === '/ready') return ready(res);
     if (req.method === 'GET' && url.pathname === '/metrics') {
