@@ -6,10 +6,9 @@
  *   node infra/generate-dapr.ts            write
  *   node infra/generate-dapr.ts --check    exit 1 if the committed files differ
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runAsScript, syncGenerated } from './sync-generated.ts';
 import { FUNCTIONS_DIR, loadFunctions } from '../shared/host/registry.ts';
 import { DAPR_GENERATED_HEADER, renderDaprFiles } from './dapr/render.ts';
 import { buildDaprResources } from './dapr/resources.ts';
@@ -40,48 +39,15 @@ async function main(): Promise<number> {
   });
   const out = path.resolve(values.out);
   const files = await generateDaprFiles();
-  const stale = (await generatedFiles(out)).filter((file) => !files.has(file));
-  const changed: string[] = [];
-  for (const [file, text] of files) {
-    if ((await readFile(path.join(out, file), 'utf8').catch(() => undefined)) !== text) changed.push(file);
-  }
-  if (values.check) {
-    if (changed.length + stale.length === 0) return 0;
-    process.stderr.write(
-      `dapr resources are out of date (${[...changed, ...stale].join(', ')}); run npm run dapr:generate\n`,
-    );
-    return 1;
-  }
-  for (const file of changed) {
-    await mkdir(path.dirname(path.join(out, file)), { recursive: true });
-    await writeFile(path.join(out, file), files.get(file) as string);
-  }
-  for (const file of stale) await rm(path.join(out, file));
-  process.stdout.write(
-    `dapr resources: ${files.size} files in ${path.relative(process.cwd(), out) || '.'}, ${changed.length} written, ${stale.length} removed\n`,
-  );
-  return 0;
+  return syncGenerated({
+    what: 'dapr resources',
+    out,
+    files,
+    header: DAPR_GENERATED_HEADER,
+    check: values.check,
+    fix: 'npm run dapr:generate',
+  });
 }
 
-/** YAML files under `dir` that this generator wrote earlier. */
-async function generatedFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
-  const found: string[] = [];
-  for (const rel of entries) {
-    if (!rel.endsWith('.yaml')) continue;
-    const text = await readFile(path.join(dir, rel), 'utf8').catch(() => '');
-    if (text.startsWith(DAPR_GENERATED_HEADER)) found.push(rel.split(path.sep).join('/'));
-  }
-  return found;
-}
-
-// Run only as a script, so tests can import generateDaprFiles.
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`generate-dapr: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+// Run only as a script, so tests can import the generator.
+runAsScript(import.meta.url, 'generate-dapr', main);

@@ -6,10 +6,9 @@
  *   node infra/generate-knative.ts --check         exit 1 if the committed files differ
  *   node infra/generate-knative.ts --image ghcr.io/acme/hearth:1.2.3 --namespace prod --kafka k1:9092,k2:9092
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runAsScript, syncGenerated } from './sync-generated.ts';
 import { FUNCTIONS_DIR, loadFunctions } from '../shared/host/registry.ts';
 import { buildKnativeManifests } from './knative/manifests.ts';
 import { GENERATED_HEADER, renderManifestFiles } from './knative/render.ts';
@@ -53,52 +52,15 @@ async function main(): Promise<number> {
   };
   const out = path.resolve(values.out);
   const files = await generateKnativeFiles(settings);
-  const stale = (await generatedFiles(out)).filter((file) => !files.has(file));
-  const changed: string[] = [];
-  for (const [file, text] of files) {
-    const existing = await readFile(path.join(out, file), 'utf8').catch(() => undefined);
-    if (existing !== text) changed.push(file);
-  }
-  if (values.check) {
-    if (changed.length + stale.length === 0) return 0;
-    process.stderr.write(
-      `knative manifests are out of date (${[...changed, ...stale].join(', ')}); run npm run generate:knative\n`,
-    );
-    return 1;
-  }
-  for (const file of changed) {
-    await mkdir(path.dirname(path.join(out, file)), { recursive: true });
-    await writeFile(path.join(out, file), files.get(file) as string);
-  }
-  for (const file of stale) await rm(path.join(out, file));
-  process.stdout.write(
-    `knative manifests: ${files.size} files in ${path.relative(process.cwd(), out) || '.'}, ${changed.length} written, ${stale.length} removed\n`,
-  );
-  return 0;
+  return syncGenerated({
+    what: 'knative manifests',
+    out,
+    files,
+    header: GENERATED_HEADER,
+    check: values.check,
+    fix: 'npm run manifests',
+  });
 }
 
-/** Files under `dir` (and dir/keda) that this generator wrote earlier. */
-async function generatedFiles(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const sub of ['', 'keda']) {
-    const entries = await readdir(path.join(dir, sub)).catch(() => [] as string[]);
-    for (const entry of entries) {
-      if (!entry.endsWith('.yaml')) continue;
-      const rel = sub ? `${sub}/${entry}` : entry;
-      const text = await readFile(path.join(dir, rel), 'utf8').catch(() => '');
-      if (text.startsWith(GENERATED_HEADER)) found.push(rel);
-    }
-  }
-  return found;
-}
-
-// Run only as a script, so tests can import generateKnativeFiles.
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`generate-knative: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+// Run only as a script, so tests can import the generator.
+runAsScript(import.meta.url, 'generate-knative', main);
