@@ -11,4 +11,11 @@ eval "$(bash scripts/services.sh env)"
 # daprd for the Dapr sidecar tests, built once before vitest runs files in parallel (cached in
 # ~/.cache/hearth/bin; ~9 min cold on 2 cores, seconds when cached). Bounded: a hung build fails here, loudly.
 HEARTH_DAPRD_BUILD_TIMEOUT=1800 bash scripts/daprd/build.sh >/dev/null
-npm run verify
+rm -f .hearth/vitest-results.json
+status=0
+npm run verify || status=$?
+# One plain closing line with the counts, read by CI tooling that does not parse vitest's own summary.
+if [ -f .hearth/vitest-results.json ]; then
+  node -e 'const r = require("./.hearth/vitest-results.json"); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)'
+fi
+exit "$status"

@@ -118,9 +118,9 @@ describe('knative target (Pulumi mocks)', () => {
   });
 
   it('refuses an unknown hearth:target with the known ones listed', async () => {
-    pulumi.runtime.setConfig('hearth:target', 'aca');
+    pulumi.runtime.setConfig('hearth:target', 'lambda');
     const { default: program } = await import('../index.ts');
-    await expect(program()).rejects.toThrow(/hearth:target "aca" is not supported; use one of: knative/);
+    await expect(program()).rejects.toThrow(/hearth:target "lambda" is not supported; use one of: knative, aca/);
     pulumi.runtime.setConfig('hearth:target', 'knative');
   });
 });
