@@ -31,3 +31,7 @@ export const WorkItem = z.object({
   prompt: z.string().min(1),
 });
 export type WorkItem = z.output<typeof WorkItem>;
+
+/** stuck-task sweeper -> supervisor: a task made no progress past its deadline (extra fields are kept). */
+export const StuckTask = z.looseObject({ type: z.literal('task.stuck'), taskId: z.string().min(1) });
+export type StuckTask = z.output<typeof StuckTask>;

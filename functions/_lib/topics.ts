@@ -13,6 +13,8 @@ export const topics = {
   tasks: `${PREFIX}.tasks`,
   /** A worker finished an attempt of a sub-task (workers -> orchestrator and supervisor). */
   results: `${PREFIX}.results`,
+  /** Tasks that stopped making progress (stuck-task sweeper -> supervisor). */
+  supervisor: `${PREFIX}.supervisor`,
   /** A sub-task could not be completed; someone should look (supervisor -> operators). */
   escalations: `${PREFIX}.escalations`,
   /** A task ended, completed or failed. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { topics } from '../_lib/topics.ts';
 import { readEnv } from '../../shared/core/config.ts';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -27,7 +28,7 @@ const Env = z.object({
   HEARTH_SUPERVISOR_TOPIC: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name')
-    .default('agents.supervisor'),
+    .default(topics.supervisor),
 });
 
 /** The sweeper's configuration (see the variables above). */

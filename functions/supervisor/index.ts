@@ -1,8 +1,9 @@
 import { cron, defineFunction, kafka } from '../../shared/core/index.ts';
-import { SubtaskResult } from '../_lib/events.ts';
+import { StuckTask, SubtaskResult } from '../_lib/events.ts';
 import { settings } from '../_lib/settings.ts';
 import { topics } from '../_lib/topics.ts';
 import { onAttemptFailed, sweep } from './policy.ts';
+import { onStuckTask } from './stuck.ts';
 
 /**
  * The supervisor, part 1: reacts to failed attempts reported by workers (successes are the
@@ -35,5 +36,19 @@ export const supervisorSweep = defineFunction({
   handler: async (_tick, ctx) => {
     const swept = await sweep(ctx);
     if (swept.retried + swept.timedOut > 0) ctx.log.info('supervisor sweep', swept);
+  },
+});
+
+/**
+ * The supervisor, part 3: takes the tasks the stuck-task sweeper hands over. A task never planned is
+ * submitted to the orchestrator again; a running task's dispatched attempts count as failed, so they are
+ * retried with backoff or escalated like any other failure.
+ */
+export const supervisorStuck = defineFunction({
+  name: 'supervisor-stuck',
+  trigger: kafka({ topic: topics.supervisor, schema: StuckTask }),
+  handler: async (event, ctx) => {
+    const handled = await onStuckTask(ctx, event.taskId);
+    ctx.log.info('stuck task handled', { taskId: event.taskId, ...handled });
   },
 });

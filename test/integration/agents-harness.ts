@@ -83,6 +83,7 @@ export async function agentsEnv(name: string): Promise<AgentsEnv> {
         'tasks',
         'results',
         'escalations',
+        'supervisor',
         'answers',
         'notifications',
         ...['research', 'analyst', 'writer', 'notifier'].map((a) => `work.${a}`),
