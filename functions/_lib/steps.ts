@@ -11,6 +11,7 @@ export interface TaskStep {
 
 /**
  * Appends a step to a task's log, idempotent by (task, key): a re-run of the same work adds nothing.
+ * A new step is progress: it moves the task's updated_at, which the stuck-task sweeper watches.
  * Pass `ctx.sql` to commit it with the change it describes, `ctx.database` to keep it even if the
  * handler fails later (agent steps).
  * @example await recordStep(ctx.sql, taskId, 'planned', 'planned', null, { subtasks: 3 })
@@ -24,8 +25,11 @@ export async function recordStep(
   detail: Record<string, unknown> = {},
 ): Promise<void> {
   await sql.query(
-    `INSERT INTO agents_task_steps (task_id, step_key, kind, subtask, detail) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (task_id, step_key) DO NOTHING`,
+    `WITH step AS (
+       INSERT INTO agents_task_steps (task_id, step_key, kind, subtask, detail) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (task_id, step_key) DO NOTHING RETURNING task_id
+     )
+     UPDATE agents_tasks SET updated_at = now() WHERE id IN (SELECT task_id FROM step)`,
     [taskId, key, kind, subtask, JSON.stringify(detail)],
   );
 }

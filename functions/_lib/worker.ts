@@ -1,6 +1,7 @@
 import { defineFunction, kafka, type HandlerContext } from '../../shared/core/index.ts';
 import type { AgentErrorCode } from '../../shared/agent/index.ts';
 import type { AgentDefinition } from './agent.ts';
+import { heartbeat } from '../_ops/heartbeat.ts';
 import { WorkItem, type SubtaskResult } from './events.ts';
 import { runAgent } from './run-agent.ts';
 import { topics } from './topics.ts';
@@ -23,6 +24,7 @@ export function agentWorker(def: AgentDefinition, options: { afterRun?: AfterRun
     retries: 3,
     timeoutMs: 300_000,
     handler: async (work, ctx) => {
+      await heartbeat(`${agent}-agent`, ctx);
       const current = await ctx.sql.query<{ status: string; attempt: number }>(
         'SELECT status, attempt FROM agents_subtasks WHERE task_id = $1 AND id = $2',
         [work.taskId, work.subtaskId],

@@ -4,6 +4,7 @@ import { SubtaskResult, TaskSubmitted } from '../_lib/events.ts';
 import { topics } from '../_lib/topics.ts';
 import { acceptResult } from './advance.ts';
 import { startTask } from './start.ts';
+import { heartbeat } from '../_ops/heartbeat.ts';
 
 /**
  * The orchestrator: turns a submitted task into a DAG of sub-tasks, dispatches each wave whose
@@ -19,6 +20,7 @@ export default defineFunction({
   }),
   retries: 5,
   handler: async (event, ctx) => {
+    await heartbeat('orchestrator', ctx);
     if (event.type === 'submitted') return startTask(event.taskId, ctx);
     if (event.ok) return acceptResult(event, ctx);
   },

@@ -4,6 +4,7 @@ import { settings } from '../_lib/settings.ts';
 import { topics } from '../_lib/topics.ts';
 import { onAttemptFailed, sweep } from './policy.ts';
 import { onStuckTask } from './stuck.ts';
+import { heartbeat } from '../_ops/heartbeat.ts';
 
 /**
  * The supervisor, part 1: reacts to failed attempts reported by workers (successes are the
@@ -14,6 +15,7 @@ export const supervisor = defineFunction({
   name: 'supervisor',
   trigger: kafka({ topic: topics.results, schema: SubtaskResult }),
   handler: async (result, ctx) => {
+    await heartbeat('supervisor', ctx);
     if (result.ok) return;
     await onAttemptFailed(ctx, {
       taskId: result.taskId,
@@ -34,6 +36,7 @@ export const supervisorSweep = defineFunction({
   name: 'supervisor-sweep',
   trigger: cron({ schedule: settings.AGENTS_SWEEP_SCHEDULE, catchUp: 'latest' }),
   handler: async (_tick, ctx) => {
+    await heartbeat('supervisor-sweep', ctx);
     const swept = await sweep(ctx);
     if (swept.retried + swept.timedOut > 0) ctx.log.info('supervisor sweep', swept);
   },
