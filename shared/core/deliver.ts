@@ -19,6 +19,8 @@ export type Wait = (ms: number, signal?: AbortSignal) => Promise<void>;
  * Delivers an envelope with bounded in-process retries (exponential backoff with jitter) until it is
  * done or must be dead-lettered. Used by hosts that own retries (the Kafka consumer, cron); platforms
  * that redeliver themselves (Knative, Dapr) call {@link invoke} once per delivery instead.
+ * `prior` carries what an earlier attempt made elsewhere (a group commit) already saw.
+ * `prior` carries what an earlier attempt made elsewhere (a group commit) already saw.
  * @example const { outcome, attempts } = await deliver(fn, envelope, deps)
  */
 export async function deliver(
@@ -26,14 +28,19 @@ export async function deliver(
   envelope: Envelope,
   deps: InvokeDeps,
   wait: Wait = sleep,
+  prior: { firstFailureAt?: Date } = {},
 ): Promise<Delivery> {
-  let firstFailureAt: Date | undefined;
+  let firstFailureAt: Date | undefined = prior.firstFailureAt;
   let lastFailureAt: Date | undefined;
   for (let attempt = envelope.attempt; ; attempt += 1) {
     const outcome = await invoke(fn, { ...envelope, attempt }, deps);
     if (outcome.status !== 'done') {
       firstFailureAt ??= outcome.failure.at;
       lastFailureAt = outcome.failure.at;
+    }
+    // Shutting down: a failure now is likely the abort itself; leave the event for redelivery.
+    if (outcome.status !== 'done' && deps.signal?.aborted) {
+      return { outcome: { status: 'abandoned' }, attempts: attempt, firstFailureAt, lastFailureAt };
     }
     if (outcome.status !== 'retry') return { outcome, attempts: attempt, firstFailureAt, lastFailureAt };
     deps.log.warn('attempt failed, retrying', {

@@ -21,6 +21,8 @@ export type { Envelope, EventMeta, EventSource } from './envelope.ts';
 export { BadInputError, ConfigError, ensureError, HearthError, NonRetriableError, RetryAfterError } from './errors.ts';
 export type { BadInputKind } from './errors.ts';
 export { HandlerTimeoutError, invoke } from './invoke.ts';
+export { invokeBatch } from './invoke-batch.ts';
+export type { BatchOutcome } from './invoke-batch.ts';
 export type { InvocationInfo, InvokeDeps, InvokeHook } from './invoke.ts';
 export { jsonLogger } from './logger.ts';
 export type { LogLevel } from './logger.ts';

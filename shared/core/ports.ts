@@ -82,4 +82,10 @@ export interface EffectStore {
     eventId: string,
     work: (tx: SqlTx) => Promise<{ value: T; messages: OutgoingMessage[] }>,
   ): Promise<RunOnceResult<T>>;
+  /**
+   * Group commit (optional): every `scope.runOnce` made by `body` commits in one transaction, each
+   * event isolated so one failing event does not undo the others. A transaction-level failure throws
+   * and commits nothing.
+   */
+  runBatch?<T>(body: (scope: EffectStore) => Promise<T>): Promise<T>;
 }

@@ -33,7 +33,11 @@ export type PlatformRoutes = (functions: readonly AnyFunction[], rt: Runtime, si
 export async function startHost(
   functions: readonly AnyFunction[],
   rt: Runtime,
-  options: { platformRoutes?: PlatformRoutes } = {},
+  options: {
+    platformRoutes?: PlatformRoutes;
+    /** Something stopped for good (a consumer crash): the caller should stop the host and exit non-zero. */
+    onFatal?: (error: Error) => void;
+  } = {},
 ): Promise<Host> {
   const { config, log, metrics } = rt;
   const shutdown = new AbortController();
@@ -54,6 +58,11 @@ export async function startHost(
           deps,
           producer: rt.producer,
           partitionsConcurrently: config.HEARTH_PARTITIONS_CONCURRENTLY,
+          onCrash: (error) => {
+            log.error('consumer stopped for good', { function: fn.name, error });
+            accepting = false;
+            options.onFatal?.(error);
+          },
         }),
       );
     }
@@ -66,6 +75,7 @@ export async function startHost(
         deadLetter: sendDeadLetter,
         log,
         replicaId: rt.replicaId,
+        stopTimeoutMs: Math.max(1, config.HEARTH_DRAIN_TIMEOUT_MS),
         onTick: (tick) => {
           if (tick.ran) metrics.cronDelay.observe({ function: tick.function }, tick.delayMs / 1000);
         },

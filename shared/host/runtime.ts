@@ -10,6 +10,7 @@ import {
   OutboxRelay,
   PgEffectStore,
   PgSqlStore,
+  poolConfigOf,
   readSqlEnv,
   type MigrationSource,
 } from '../adapters/sql/index.ts';
@@ -74,7 +75,7 @@ export async function createRuntime(
     jsonLogger({ level: config.HEARTH_LOG_LEVEL, base: { replica: replicaId }, context: traceLogFields });
 
   const sql = new PgSqlStore({
-    pool: { connectionString: sqlEnv.connectionString, max: sqlEnv.poolMax ?? 10, connectionTimeoutMillis: 10_000 },
+    pool: poolConfigOf(sqlEnv),
     log,
   });
   if (options.migrate ?? config.HEARTH_MIGRATE_ON_START) {

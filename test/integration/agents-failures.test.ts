@@ -34,10 +34,11 @@ describe('agents example: failures', () => {
   });
 
   it('a sub-task failing three times is escalated and the task fails with the reason', async () => {
-    const { url } = await env.start([...API_FUNCTIONS, ...CONTROL_FUNCTIONS], { AGENTS_RETRY_BASE_MS: '200' });
+    const control = await env.start([...API_FUNCTIONS, ...CONTROL_FUNCTIONS], { AGENTS_RETRY_BASE_MS: '200' });
+    const { url } = control;
     // The workers' model always answers 503: every attempt fails with a retriable error.
     llm.script('broken', [], { then: { status: 503 } });
-    await env.start(['research-agent'], {
+    const worker = await env.start(['research-agent'], {
       HEARTH_LLM_PROVIDER: 'openai',
       HEARTH_LLM_BASE_URL: llm.url,
       HEARTH_LLM_MODELS: 'broken',
@@ -65,6 +66,11 @@ describe('agents example: failures', () => {
     );
     expect(kinds).not.toContain('dispatch:research:4');
     expect(kinds).not.toContain('dispatch:writer:1');
+    // The next test starts its own control plane with other timeouts; these must not take its partitions.
+    for (const { host } of [control, worker]) {
+      host.child.kill('SIGTERM');
+      await host.exited;
+    }
   });
 
   it('a worker killed mid-task: the sub-task is re-dispatched, resumes, and notify runs once', async () => {

@@ -1,40 +1,27 @@
-import { deadLetterMessage } from '../../core/dead-letter.ts';
-import type { AnyFunction } from '../../core/define.ts';
-import { deliver, type Delivery } from '../../core/deliver.ts';
-import type { Envelope } from '../../core/envelope.ts';
-import type { InvokeDeps } from '../../core/invoke.ts';
-import type { Logger } from '../../core/ports.ts';
-import { heartbeatingWait } from './heartbeat-wait.ts';
-import { completedPrefix, groupByKey, runBounded } from './key-groups.ts';
-import type { PartitionBatch, TransportConsumer, TransportProducer, TransportRecord } from './transport.ts';
+import { deliverChunk } from './chunk-delivery.ts';
+import { completedPrefix, groupByKey, runBounded, type Indexed } from './key-groups.ts';
+import { deliverRecord, type OutcomeListener, type RecordDeliveryOptions } from './record-delivery.ts';
+import type { PartitionBatch, TransportConsumer, TransportRecord } from './transport.ts';
 
-/** Called once an event's outcome is durable: its effects committed, or its dead letter acknowledged. */
-export type OutcomeListener = (fn: AnyFunction, envelope: Envelope, delivery: Delivery) => void;
+export type { OutcomeListener };
 
 /** What a batch processor needs from its consumer. */
-export interface BatchProcessorOptions {
-  fn: AnyFunction;
-  deps: Omit<InvokeDeps, 'signal'>;
+export interface BatchProcessorOptions extends RecordDeliveryOptions {
   consumer: Pick<TransportConsumer, 'commit'>;
-  producer: TransportProducer;
-  log: Logger;
-  /** Aborted when draining: no new record starts, retry waits end (the event is abandoned, not committed). */
-  drain: AbortSignal;
-  /** Aborted when a drain runs out of time: in-flight handlers see their ctx.signal abort. */
-  halt: AbortSignal;
-  heartbeatSliceMs: number;
-  onOutcome?: OutcomeListener;
 }
 
 /**
- * Builds the handler of one partition batch: keys run concurrently (at most fn.keyConcurrency), the
- * records of one key strictly in offset order; then the offset after the highest contiguous completed
- * record is committed. Throws (after committing the completed prefix) when a dead letter cannot be
- * published, so the rest of the batch is delivered again.
+ * Builds the handler of one partition batch. Records are split into lanes by key (at most
+ * fn.keyConcurrency lanes run at once; all records of a key share a lane, in offset order). With group
+ * commit (fn.batchSize > 1 and a store that supports it) a lane commits up to batchSize events per
+ * transaction; otherwise each record is delivered on its own. Then the offset after the highest
+ * contiguous completed record is committed. Throws (after committing the completed prefix) when a dead
+ * letter cannot be published, so the rest of the batch is delivered again.
  * @example await consumer.run(batchProcessor({ fn, deps, consumer, producer, log, drain, halt, heartbeatSliceMs: 1_000 }))
  */
 export function batchProcessor(options: BatchProcessorOptions): (batch: PartitionBatch) => Promise<void> {
   const { fn, consumer, drain, log } = options;
+  const grouped = fn.batchSize > 1 && options.deps.effects.runBatch !== undefined;
   return async (batch) => {
     const { records } = batch;
     if (records.length === 0 || drain.aborted) return;
@@ -45,17 +32,25 @@ export function batchProcessor(options: BatchProcessorOptions): (batch: Partitio
     }, options.heartbeatSliceMs);
     let failure: { error: unknown } | undefined;
     try {
-      await runBounded(
+      const lanes = intoLanes(
         groupByKey(records, (r) => r.key),
         fn.keyConcurrency,
-        async (group) => {
-          for (const { index, item } of group) {
-            if (drain.aborted || batch.isStale()) return;
-            if (!(await processRecord(options, batch, item))) return;
-            done[index] = true;
-          }
-        },
       );
+      await runBounded(lanes, fn.keyConcurrency, async (lane) => {
+        for (let i = 0; i < lane.length;) {
+          if (drain.aborted || batch.isStale()) return;
+          if (grouped) {
+            const chunk = lane.slice(i, i + fn.batchSize);
+            if (!(await deliverChunk(options, batch, chunk, done))) return;
+            i += chunk.length;
+          } else {
+            const { index, item } = lane[i] as Indexed<TransportRecord>;
+            if (!(await deliverRecord(options, batch, item))) return;
+            done[index] = true;
+            i += 1;
+          }
+        }
+      });
     } catch (error) {
       failure = { error };
     } finally {
@@ -68,62 +63,13 @@ export function batchProcessor(options: BatchProcessorOptions): (batch: Partitio
   };
 }
 
-/** Delivers one record; true once its outcome is durable, false when abandoned by a drain. */
-async function processRecord(
-  options: BatchProcessorOptions,
-  batch: PartitionBatch,
-  record: TransportRecord,
-): Promise<boolean> {
-  const { fn, drain, halt, log } = options;
-  const envelope: Envelope = {
-    body: record.value,
-    key: record.key,
-    headers: record.headers,
-    source: { kind: 'kafka', topic: batch.topic, partition: batch.partition, offset: record.offset },
-    attempt: 1,
-  };
-  // Per record, so a drain ends only this record's retry wait and leaves running handlers alone.
-  const controller = new AbortController();
-  const onHalt = (): void => controller.abort(halt.reason);
-  if (halt.aborted) onHalt();
-  else halt.addEventListener('abort', onHalt, { once: true });
-  const pause = heartbeatingWait(() => batch.heartbeat(), options.heartbeatSliceMs, log);
-  const wait = async (ms: number): Promise<void> => {
-    await pause(ms, drain);
-    if (drain.aborted) controller.abort(drain.reason);
-  };
-  try {
-    const delivery = await deliver(fn, envelope, { ...options.deps, signal: controller.signal }, wait);
-    const outcome = delivery.outcome;
-    if (outcome.status === 'dead-letter') {
-      const coordinates = { partition: batch.partition, offset: record.offset, reason: outcome.reason };
-      try {
-        await options.producer.send([deadLetterMessage(fn, envelope, outcome.reason, outcome.failure, delivery)]);
-      } catch (error) {
-        log.error('dead letter could not be published; the batch will be delivered again', { ...coordinates, error });
-        throw error;
-      }
-      log.warn('event dead-lettered', {
-        ...coordinates,
-        attempts: delivery.attempts,
-        errorClass: outcome.failure.errorClass,
-      });
-    } else if (outcome.status !== 'done') {
-      // 'abandoned' (drain during a retry wait); deliver never returns 'retry'.
-      return false;
-    }
-    notify(options, envelope, delivery);
-    return true;
-  } finally {
-    halt.removeEventListener('abort', onHalt);
-  }
-}
-
-function notify(options: BatchProcessorOptions, envelope: Envelope, delivery: Delivery): void {
-  try {
-    options.onOutcome?.(options.fn, envelope, delivery);
-  } catch (error) {
-    // Metrics must never break delivery.
-    options.log.warn('onOutcome listener threw', { error });
-  }
+/**
+ * Spreads key groups over at most `count` lanes (round robin) and merges each lane back into offset
+ * order, which keeps every key's records in order within its lane.
+ */
+function intoLanes<T>(groups: readonly Indexed<T>[][], count: number): Indexed<T>[][] {
+  const lanes: Indexed<T>[][] = Array.from({ length: Math.max(1, Math.min(count, groups.length)) }, () => []);
+  groups.forEach((group, i) => lanes[i % lanes.length]?.push(...group));
+  for (const lane of lanes) lane.sort((a, b) => a.index - b.index);
+  return lanes;
 }

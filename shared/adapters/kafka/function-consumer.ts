@@ -15,6 +15,8 @@ export interface FunctionConsumerOptions {
   /** Where a new group starts. Default true: events published before the first start are not missed. */
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
+  /** Called when the consumer stopped for good; the host then stops so its supervisor restarts it. */
+  onCrash?: (error: Error) => void;
   /** Partitions handled concurrently by this member. Default 1. */
   partitionsConcurrently?: number;
   /** Heartbeat period during long handlers and retry waits. Default 1 s. */
@@ -62,6 +64,7 @@ export async function startFunctionConsumer(
       topics,
       fromBeginning: options.fromBeginning ?? true,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      onCrash: options.onCrash,
       partitionsConcurrently: options.partitionsConcurrently,
     })
     .catch(async (error: unknown) => {

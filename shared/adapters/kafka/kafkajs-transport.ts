@@ -80,7 +80,16 @@ async function connectConsumer(kafka: Kafka, options: ConsumerOptions): Promise<
     maxWaitTimeInMs: options.maxWaitMs ?? 1_000,
   });
   await consumer.connect();
-  await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+  // kafkajs restarts after most crashes; after the others it stops consuming without a word.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) options.onCrash?.(payload.error);
+  });
+  try {
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
   // Batches being handled, by "topic/partition". kafkajs ignores consumer.commitOffsets once stop() has
   // begun, but a batch payload's own commit still works, which a draining consumer needs.
   const live = new Map<string, EachBatchPayload>();

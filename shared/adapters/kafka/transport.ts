@@ -36,6 +36,8 @@ export interface ConsumerOptions {
   partitionsConcurrently?: number;
   /** Group session timeout; a member silent for longer is removed. Default 30 s. */
   sessionTimeoutMs?: number;
+  /** Called when the client stops consuming for good (a crash it will not restart from). */
+  onCrash?: (error: Error) => void;
   /** How long the broker may hold a fetch open waiting for records. Default 1 s. */
   maxWaitMs?: number;
 }

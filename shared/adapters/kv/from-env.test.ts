@@ -15,7 +15,11 @@ describe('readKvEnv', () => {
   it('names a missing or malformed URL', () => {
     expect(() => readKvEnv({ UPSTASH_REDIS_REST_TOKEN: 't' })).toThrow(/UPSTASH_REDIS_REST_URL is not set/);
     expect(() => readKvEnv({ ...valid, UPSTASH_REDIS_REST_URL: 'redis://localhost:6379' })).toThrow(
-      /UPSTASH_REDIS_REST_URL must be an http\(s\) URL.*redis:\/\/localhost:6379/,
+      /UPSTASH_REDIS_REST_URL must be an http\(s\) URL.*got redis:$/,
+    );
+    // A pasted connection string's password is never echoed.
+    expect(() => readKvEnv({ ...valid, UPSTASH_REDIS_REST_URL: 'rediss://default:s3cret@host:6379' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('s3cret') as unknown }),
     );
     expect(() => readKvEnv({ ...valid, UPSTASH_REDIS_REST_URL: 'localhost:8079' })).toThrow(
       /UPSTASH_REDIS_REST_URL must be an http\(s\) URL/,

@@ -1,3 +1,4 @@
+import { ConfigError } from '../../core/errors.ts';
 /**
  * Builds the KvStore from UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, checking both up
  * front so a misconfigured deployment fails at start with the variable named, not on first use.
@@ -18,7 +19,10 @@ export interface KvEnv {
 export function readKvEnv(env: Readonly<Record<string, string | undefined>> = process.env): KvEnv {
   const url = env.UPSTASH_REDIS_REST_URL;
   if (url === undefined || url.trim() === '') {
-    throw new Error('UPSTASH_REDIS_REST_URL is not set: expected the Redis REST endpoint, e.g. http://localhost:8079');
+    throw new ConfigError(
+      'UPSTASH_REDIS_REST_URL',
+      'is not set: expected the Redis REST endpoint, e.g. http://localhost:8079',
+    );
   }
   let parsed: URL | null = null;
   try {
@@ -27,15 +31,26 @@ export function readKvEnv(env: Readonly<Record<string, string | undefined>> = pr
     // reported below
   }
   if (parsed === null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || /\s/.test(url)) {
-    throw new Error(`UPSTASH_REDIS_REST_URL must be an http(s) URL such as http://localhost:8079, got "${url}"`);
+    // Only the scheme is echoed: a pasted redis:// connection string carries a password.
+    const scheme = parsed?.protocol ?? 'not a URL';
+    throw new ConfigError(
+      'UPSTASH_REDIS_REST_URL',
+      `must be an http(s) URL such as http://localhost:8079, got ${scheme}`,
+    );
   }
 
   const token = env.UPSTASH_REDIS_REST_TOKEN;
   if (token === undefined || token.trim() === '') {
-    throw new Error('UPSTASH_REDIS_REST_TOKEN is not set: expected the REST bearer token (locally hearth-local-token)');
+    throw new ConfigError(
+      'UPSTASH_REDIS_REST_TOKEN',
+      'is not set: expected the REST bearer token (locally hearth-local-token)',
+    );
   }
   if (/\s/.test(token)) {
-    throw new Error('UPSTASH_REDIS_REST_TOKEN contains whitespace or a newline: remove it (often a stray line break)');
+    throw new ConfigError(
+      'UPSTASH_REDIS_REST_TOKEN',
+      'contains whitespace or a newline: remove it (often a stray line break)',
+    );
   }
   return { url, token };
 }

@@ -1,5 +1,6 @@
 import type { EffectStore, Logger, OutgoingMessage, RunOnceResult, SqlStore, SqlTx } from '../../core/index.ts';
 import { insertOutbox } from './outbox.ts';
+import { TransactionDoomedError, withSavepoint } from './savepoint.ts';
 
 export interface PgEffectStoreOptions {
   /** Called after a commit that queued messages; the outbox relay uses it to publish at once. */
@@ -22,6 +23,61 @@ export class PgEffectStore implements EffectStore {
     this.#store = store;
     this.#onCommitted = options.onCommitted;
     this.#log = options.log;
+  }
+
+  /**
+   * Group commit: `body` may call `scope.runOnce` for many events, and they all commit in one
+   * transaction, each under its own savepoint (ledger row, writes and outbox rows). A failing event is
+   * rolled back to its savepoint and reported to the caller by the error runOnce throws; the others
+   * still commit. A failure that cannot be contained (40001, lost connection) re-runs the whole body.
+   * @example await effects.runBatch((scope) => processAll(events, scope))
+   */
+  async runBatch<T>(body: (scope: EffectStore) => Promise<T>): Promise<T> {
+    const committed: OutgoingMessage[] = [];
+    const value = await this.#store.transaction(async (tx) => {
+      committed.length = 0;
+      let doomed: TransactionDoomedError | undefined;
+      const scope: EffectStore = {
+        runOnce: async <V>(
+          functionName: string,
+          eventId: string,
+          work: (tx: SqlTx) => Promise<{ value: V; messages: OutgoingMessage[] }>,
+        ): Promise<RunOnceResult<V>> => {
+          if (doomed) throw doomed;
+          try {
+            const result = await withSavepoint(tx, 'hearth_event', async (scoped) => {
+              const claimed = await scoped.query(
+                'INSERT INTO hearth_ledger (function_name, event_id) VALUES ($1, $2) ON CONFLICT (function_name, event_id) DO NOTHING RETURNING 1 AS claimed',
+                [functionName, eventId],
+              );
+              if (claimed.rowCount === 0) return { duplicate: true as const };
+              const { value: v, messages } = await work(scoped);
+              await insertOutbox(scoped, messages);
+              return { duplicate: false as const, value: v, messages };
+            });
+            if (!result.ok) throw result.error;
+            if (result.value.duplicate) return { duplicate: true };
+            committed.push(...result.value.messages);
+            return { duplicate: false, value: result.value.value };
+          } catch (error) {
+            if (error instanceof TransactionDoomedError) doomed = error;
+            throw error;
+          }
+        },
+      };
+      const out = await body(scope);
+      // Re-run everything (store.transaction retries 40001) rather than commit a doomed transaction.
+      if (doomed) throw doomed.cause;
+      return out;
+    });
+    if (committed.length > 0 && this.#onCommitted) {
+      try {
+        this.#onCommitted(committed);
+      } catch (error) {
+        this.#log?.warn('outbox onCommitted callback failed', { error });
+      }
+    }
+    return value;
   }
 
   async runOnce<T>(

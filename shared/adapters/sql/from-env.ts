@@ -1,11 +1,14 @@
 import { ConfigError } from '../../core/index.ts';
 import type { Logger } from '../../core/index.ts';
+import type { PoolConfig } from 'pg';
 import { PgSqlStore, type PgSqlStoreOptions } from './store.ts';
 
 /** The validated SQL settings of the environment. */
 export interface SqlEnvConfig {
   connectionString: string;
   poolMax: number | undefined;
+  /** Upper bound of one statement, so a query stuck on a lock frees its key and is retried. */
+  statementTimeoutMs: number;
 }
 
 const EXAMPLE =
@@ -42,7 +45,30 @@ export function readSqlEnv(env: Record<string, string | undefined>): SqlEnvConfi
       throw new ConfigError('HEARTH_SQL_POOL_MAX', `must be an integer from 1 to 1000, got "${rawMax.slice(0, 40)}"`);
     }
   }
-  return { connectionString: raw, poolMax };
+  const rawTimeout = env['HEARTH_SQL_STATEMENT_TIMEOUT_MS']?.trim();
+  const statementTimeoutMs = rawTimeout ? Number(rawTimeout) : 60_000;
+  if (!Number.isInteger(statementTimeoutMs) || statementTimeoutMs < 100 || statementTimeoutMs > 86_400_000) {
+    throw new ConfigError(
+      'HEARTH_SQL_STATEMENT_TIMEOUT_MS',
+      `must be an integer from 100 to 86400000 (ms), got "${(rawTimeout ?? '').slice(0, 40)}"`,
+    );
+  }
+  return { connectionString: raw, poolMax, statementTimeoutMs };
+}
+
+/**
+ * The pg pool settings of a validated configuration (statement_timeout works on PostgreSQL and
+ * CockroachDB alike).
+ * @example new PgSqlStore({ pool: poolConfigOf(readSqlEnv(process.env)) })
+ */
+export function poolConfigOf(config: SqlEnvConfig): PoolConfig {
+  return {
+    connectionString: config.connectionString,
+    max: config.poolMax ?? 10,
+    connectionTimeoutMillis: 10_000,
+    // No idle-in-transaction limit: an agent handler may think (call an LLM) inside its transaction.
+    statement_timeout: config.statementTimeoutMs,
+  };
 }
 
 /**
@@ -56,6 +82,6 @@ export function pgSqlStoreFromEnv(
   const config = readSqlEnv(env);
   return new PgSqlStore({
     ...options,
-    pool: { connectionString: config.connectionString, max: config.poolMax ?? 10, connectionTimeoutMillis: 10_000 },
+    pool: poolConfigOf(config),
   });
 }

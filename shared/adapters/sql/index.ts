@@ -9,7 +9,7 @@ export {
   SqlTxAbortedError,
   SqlTxFinishedError,
 } from './errors.ts';
-export { pgSqlStoreFromEnv, readSqlEnv } from './from-env.ts';
+export { pgSqlStoreFromEnv, poolConfigOf, readSqlEnv } from './from-env.ts';
 export type { SqlEnvConfig } from './from-env.ts';
 export { pruneLedger } from './ledger.ts';
 export { migrate } from './migrate.ts';

@@ -17,9 +17,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS hearth_migrations (
 
 /**
  * Applies every migration not yet recorded in `hearth_migrations`, runtime tables first, then `sources`
- * in order; returns the versions it applied. Each migration's DDL commits in one transaction together
- * with its version row, so two processes starting at once serialize on that row: one applies it, the
- * other's INSERT ... ON CONFLICT fails with 40001, re-runs and finds it done.
+ * in order; returns the versions it applied. Migrations must be idempotent (see applyOne).
  * @example await migrate(sql, { log, sources: await functionMigrationSources('functions') })
  */
 export async function migrate(store: SqlStore, options: MigrateOptions = {}): Promise<string[]> {
@@ -49,33 +47,44 @@ export async function migrate(store: SqlStore, options: MigrateOptions = {}): Pr
   return applied;
 }
 
-/** Applies one migration; returns undefined when this call applied it, else the recorded checksum. */
+/**
+ * Applies one migration; returns undefined when this call applied it, else the recorded checksum.
+ * The schema change commits in a transaction of its own and the version row after it: CockroachDB
+ * refuses a schema change after a write in the same transaction. So migrations must be idempotent
+ * (IF NOT EXISTS, OR REPLACE, ON CONFLICT): two processes starting together may both run one, and a
+ * crash between the two steps runs it again.
+ */
 async function applyOne(store: SqlStore, migration: Migration): Promise<string | undefined> {
-  return store.transaction(async (tx) => {
-    const inserted = await tx.query(
-      'INSERT INTO hearth_migrations (version, checksum) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING RETURNING version',
-      [migration.version, migration.checksum],
-    );
-    if (inserted.rowCount === 0) {
-      const existing = await tx.query<{ checksum: string }>(
-        'SELECT checksum FROM hearth_migrations WHERE version = $1',
-        [migration.version],
-      );
-      return existing.rows[0]?.checksum ?? migration.checksum;
-    }
+  const recorded = await checksumOf(store, migration.version);
+  if (recorded !== undefined) return recorded;
+  for (let attempt = 1; ; attempt += 1) {
     try {
       // No parameters: the simple query protocol runs every statement of the file.
-      await tx.query(migration.sql);
+      await store.transaction((tx) => tx.query(migration.sql));
+      break;
     } catch (error) {
-      // The cause keeps the SQLSTATE, so a 40001 here is still re-run by the transaction helper.
+      const state = sqlStateOf(error instanceof HearthError ? (error.cause ?? error) : error);
+      if (attempt < 5 && state !== undefined && CATALOG_RACE.has(state)) continue;
       const reason = error instanceof Error ? error.message : String(error);
       throw new HearthError(`SQL migration ${migration.version} failed: ${reason}`, {
         code: 'sql_migration_failed',
         cause: error,
       });
     }
-    return undefined;
-  });
+  }
+  const inserted = await store.query(
+    'INSERT INTO hearth_migrations (version, checksum) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING RETURNING version',
+    [migration.version, migration.checksum],
+  );
+  return inserted.rowCount === 0 ? ((await checksumOf(store, migration.version)) ?? migration.checksum) : undefined;
+}
+
+async function checksumOf(store: SqlStore, version: string): Promise<string | undefined> {
+  const { rows } = await store.query<{ checksum: string }>(
+    'SELECT checksum FROM hearth_migrations WHERE version = $1',
+    [version],
+  );
+  return rows[0]?.checksum;
 }
 
 const CATALOG_RACE = new Set(['23505', '42P07', '42710', '40001']);

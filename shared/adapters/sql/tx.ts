@@ -37,6 +37,11 @@ export class ClientTx implements SqlTx {
     }
   }
 
+  /** A statement failed but was rolled back to a savepoint: the transaction is healthy again. */
+  clearError(): void {
+    this.firstError = undefined;
+  }
+
   /** Closes the tx to further queries before COMMIT is sent, so nothing slips in after it. */
   markCommitting(): void {
     this.#state = 'committing';

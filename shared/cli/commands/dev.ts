@@ -16,8 +16,19 @@ export const devCommand: Command = {
     const functions = await loadFunctions(config.HEARTH_FUNCTIONS_DIR, config.HEARTH_FUNCTIONS);
     if (functions.length === 0) throw new Error(`no functions found in ${config.HEARTH_FUNCTIONS_DIR ?? 'functions/'}`);
     const rt = await createRuntime(env, { functionsDir: config.HEARTH_FUNCTIONS_DIR });
-    const host = await startHost(functions, rt, { platformRoutes: platformRoutes(config.HEARTH_PLATFORM) });
+    let exitCode = 0;
+    let stopOnFatal: ((error: Error) => void) | undefined;
+    const host = await startHost(functions, rt, {
+      platformRoutes: platformRoutes(config.HEARTH_PLATFORM),
+      onFatal: (error) => stopOnFatal?.(error),
+    });
     await new Promise<void>((resolve) => {
+      // A consumer that stopped for good leaves its partitions unserved: stop, so a supervisor restarts us.
+      stopOnFatal = (error) => {
+        exitCode = 1;
+        rt.log.error('stopping after a fatal error', { error });
+        host.stop().then(resolve, resolve);
+      };
       const onSignal = (signal: NodeJS.Signals): void => {
         rt.log.info('signal received', { signal });
         process.off('SIGTERM', onSignal);
@@ -30,6 +41,6 @@ export const devCommand: Command = {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
     });
-    return 0;
+    return exitCode;
   },
 };
