@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: throughput and latency of the runtime against a raw kafkajs baseline measured in the
  * same run on the same broker. Prints figures and ratios; asserts nothing (not a test).
- *   BENCH_EVENTS (default 10000) events per throughput phase; BENCH_RATE (default 200/s) for latency.
+ *   BENCH_EVENTS (default 10000) events per throughput phase; BENCH_RATE (default 200/s) for latency;
+ *   BENCH_BATCH_SIZE (default 32) events per group commit, 1 to compare without it.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -16,6 +17,8 @@ import { latencyProbe } from './latency.ts';
 
 const N = Number(process.env['BENCH_EVENTS'] ?? 10_000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 200);
+/** Group commit size of the runtime's functions (1 turns group commit off). */
+const BATCH = Number(process.env['BENCH_BATCH_SIZE'] ?? 32);
 const run = randomBytes(3).toString('hex');
 const transport = testKafkaTransport();
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -66,7 +69,9 @@ async function timeRuntime(fn: AnyFunction, input: string, output: string, schem
 }
 
 async function main(): Promise<void> {
-  out(`hearth bench: ${N} events per phase, broker ${serviceEnv.KAFKA_BROKERS}, node ${process.version}`);
+  out(
+    `hearth bench: ${N} events per phase, group commit ${BATCH}, broker ${serviceEnv.KAFKA_BROKERS}, node ${process.version}`,
+  );
   const schema = await createTestSchema('bench');
   const url = databaseUrlForSchema(schema.name);
   try {
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
     const noop = defineFunction({
       name: `bench-noop-${run}`,
       trigger: kafka({ topic: noopIn, schema: Event }),
+      batchSize: BATCH,
       handler: (e, { emit, meta }) => emit(`${noopIn}.out`, e, { key: meta.key }),
     });
     const r2 = await timeRuntime(noop, noopIn, `${noopIn}.out`, url, N);
@@ -105,6 +111,7 @@ async function main(): Promise<void> {
     const stateful = defineFunction({
       name: `bench-state-${run}`,
       trigger: kafka({ topic: sfIn, schema: Event }),
+      batchSize: BATCH,
       handler: async (e, { sql, emit, meta }) => {
         await sql.query(
           'INSERT INTO bench_state (k, n, last_seq) VALUES ($1, 1, $2) ON CONFLICT (k) DO UPDATE SET n = bench_state.n + 1, last_seq = excluded.last_seq',
