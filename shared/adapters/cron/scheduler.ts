@@ -1,3 +1,4 @@
+import { sleep } from '../../core/backoff.ts';
 import { nextTick, ticksBetween } from '../../core/cron/next.ts';
 import { parseCron, type CronSchedule } from '../../core/cron/parse.ts';
 import type { AnyFunction } from '../../core/define.ts';
@@ -209,12 +210,21 @@ export class CronScheduler {
 
   async #process(job: Job, scheduledAt: Date, catchUp: boolean): Promise<void> {
     const name = job.fn.name;
-    let claimed: boolean;
-    try {
-      claimed = await this.#ticks.claim(name, scheduledAt, this.#replicaId, this.#leaseMs);
-    } catch (error) {
-      this.#log.error('could not claim cron tick', { function: name, scheduledAt: scheduledAt.toISOString(), error });
-      return;
+    let claimed: boolean | undefined;
+    // A database outage must not lose the tick: no row means no sweep would find it later.
+    for (let attempt = 1; claimed === undefined; attempt += 1) {
+      try {
+        claimed = await this.#ticks.claim(name, scheduledAt, this.#replicaId, this.#leaseMs);
+      } catch (error) {
+        const at = scheduledAt.toISOString();
+        const expired = this.#now().getTime() - scheduledAt.getTime() > job.trigger.catchUpWindowMs;
+        if (this.#state !== 'running' || expired) {
+          this.#log.error('could not claim cron tick; giving up', { function: name, scheduledAt: at, error });
+          return;
+        }
+        this.#log.warn('could not claim cron tick; retrying', { function: name, scheduledAt: at, attempt, error });
+        await sleep(Math.min(30_000, 500 * 2 ** attempt), this.#abort.signal);
+      }
     }
     this.#report({
       function: name,
