@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startFunctionConsumer, type FunctionConsumer } from '../../shared/adapters/kafka/index.ts';
-import { UpstashKvStore } from '../../shared/adapters/kv/index.ts';
 import { migrate, PgEffectStore, type PgSqlStore } from '../../shared/adapters/sql/index.ts';
 import { defineFunction, kafka, type Delivery, type OutgoingMessage } from '../../shared/core/index.ts';
 import {
@@ -13,6 +12,7 @@ import {
   uniqueName,
   waitUntil,
 } from '../support/kafka.ts';
+import { localKvStore } from '../support/local-kv.ts';
 import { testSqlStore } from '../support/pg.ts';
 
 const KEYS = 50;
@@ -22,10 +22,7 @@ describe('Kafka function consumer: exactly-once effects and per-key order', () =
   const transport = testKafkaTransport();
   const topic = uniqueName('kc-orders');
   const fnName = uniqueName('kc-ledger');
-  const kv = new UpstashKvStore({
-    url: process.env['UPSTASH_REDIS_REST_URL'] ?? 'http://localhost:8079',
-    token: process.env['UPSTASH_REDIS_REST_TOKEN'] ?? 'hearth-local-token',
-  });
+  const kv = localKvStore();
   let store: PgSqlStore;
   let cleanupSql: () => Promise<void>;
   let running: FunctionConsumer | undefined;

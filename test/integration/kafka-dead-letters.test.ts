@@ -7,7 +7,6 @@ import {
   startFunctionConsumer,
   type FunctionConsumer,
 } from '../../shared/adapters/kafka/index.ts';
-import { UpstashKvStore } from '../../shared/adapters/kv/index.ts';
 import { migrate, PgEffectStore, type PgSqlStore } from '../../shared/adapters/sql/index.ts';
 import { defineFunction, kafka, type OutgoingMessage } from '../../shared/core/index.ts';
 import {
@@ -20,6 +19,7 @@ import {
   uniqueName,
   waitUntil,
 } from '../support/kafka.ts';
+import { localKvStore } from '../support/local-kv.ts';
 import { testSqlStore } from '../support/pg.ts';
 
 describe('Kafka dead letters: bad input, retries, replay', () => {
@@ -27,10 +27,7 @@ describe('Kafka dead letters: bad input, retries, replay', () => {
   const topic = uniqueName('kd-tasks');
   const fnName = uniqueName('kd-worker');
   const dlq = `${fnName}.dlq`;
-  const kv = new UpstashKvStore({
-    url: process.env['UPSTASH_REDIS_REST_URL'] ?? 'http://localhost:8079',
-    token: process.env['UPSTASH_REDIS_REST_TOKEN'] ?? 'hearth-local-token',
-  });
+  const kv = localKvStore();
   const calls = new Map<string, number>();
   let failing = true;
   let store: PgSqlStore;

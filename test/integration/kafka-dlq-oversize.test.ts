@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startFunctionConsumer, type FunctionConsumer } from '../../shared/adapters/kafka/index.ts';
 import { DLQ_BODY_OMITTED } from '../../shared/adapters/kafka/record-delivery.ts';
-import { UpstashKvStore } from '../../shared/adapters/kv/index.ts';
 import { migrate, PgEffectStore, type PgSqlStore } from '../../shared/adapters/sql/index.ts';
 import { defineFunction, DLQ_HEADERS, kafka } from '../../shared/core/index.ts';
 import {
@@ -15,6 +14,7 @@ import {
   uniqueName,
   waitUntil,
 } from '../support/kafka.ts';
+import { localKvStore } from '../support/local-kv.ts';
 import { testSqlStore } from '../support/pg.ts';
 
 /**
@@ -43,10 +43,7 @@ describe('Kafka dead letters near the broker size limit', () => {
     await migrate(store);
     await store.query('CREATE TABLE kd_big (id TEXT PRIMARY KEY)');
     await createTopics(transport, [topic, dlq], 1);
-    const kv = new UpstashKvStore({
-      url: process.env['UPSTASH_REDIS_REST_URL'] ?? 'http://localhost:8079',
-      token: process.env['UPSTASH_REDIS_REST_TOKEN'] ?? 'hearth-local-token',
-    });
+    const kv = localKvStore();
     running = await startFunctionConsumer(fn, {
       transport,
       deps: { effects: new PgEffectStore(store), database: store, kv, log: testLog },

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startFunctionConsumer, type FunctionConsumer } from '../../shared/adapters/kafka/index.ts';
-import { UpstashKvStore } from '../../shared/adapters/kv/index.ts';
 import { migrate, PgEffectStore, type PgSqlStore } from '../../shared/adapters/sql/index.ts';
 import { defineFunction, kafka, RetryAfterError, type OutgoingMessage } from '../../shared/core/index.ts';
 import {
@@ -13,16 +12,14 @@ import {
   uniqueName,
   waitUntil,
 } from '../support/kafka.ts';
+import { localKvStore } from '../support/local-kv.ts';
 import { testSqlStore } from '../support/pg.ts';
 
 describe('Kafka function consumer drain', () => {
   const transport = testKafkaTransport();
   const topic = uniqueName('kdr-jobs');
   const fnName = uniqueName('kdr-worker');
-  const kv = new UpstashKvStore({
-    url: process.env['UPSTASH_REDIS_REST_URL'] ?? 'http://localhost:8079',
-    token: process.env['UPSTASH_REDIS_REST_TOKEN'] ?? 'hearth-local-token',
-  });
+  const kv = localKvStore();
   const calls = new Map<string, number>();
   let rateLimited = true;
   let slowStarted: () => void = () => {};

@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { UpstashKvStore } from '../../shared/adapters/kv/index.ts';
 import { migrate, PgEffectStore, type PgSqlStore } from '../../shared/adapters/sql/index.ts';
 import { defineFunction, invokeBatch, kafka, NonRetriableError, type Envelope } from '../../shared/core/index.ts';
 import { testLog } from '../support/kafka.ts';
+import { localKvStore } from '../support/local-kv.ts';
 import { testSqlStore } from '../support/pg.ts';
 
 /** Group commit on the real database: one transaction, each event isolated, per-key order kept. */
 describe('group commit (invokeBatch on PgEffectStore.runBatch)', () => {
   let store: PgSqlStore;
   let cleanup: () => Promise<void>;
-  const kv = new UpstashKvStore({
-    url: process.env['UPSTASH_REDIS_REST_URL'] ?? 'http://localhost:8079',
-    token: process.env['UPSTASH_REDIS_REST_TOKEN'] ?? 'hearth-local-token',
-  });
+  const kv = localKvStore();
   const fn = defineFunction({
     name: 'group-commit',
     trigger: kafka({ topic: 'group-commit', schema: z.object({ n: z.number().int(), mode: z.string() }) }),
