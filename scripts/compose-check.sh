@@ -13,6 +13,8 @@ bin="${HEARTH_CACHE:-$HOME/.cache/hearth}/bin/compose-check"
 file="${1:-$(dirname "$src")/../docker-compose.yml}"
 
 if [ ! -x "$bin" ] || [ -n "$(find "$src" -type f -newer "$bin" | head -n 1)" ]; then
+  # Non-interactive shells (CI) may not have the toolchain's folder on PATH.
+  command -v go >/dev/null 2>&1 || [ ! -x /usr/local/go/bin/go ] || PATH="/usr/local/go/bin:$PATH"
   command -v go >/dev/null 2>&1 || {
     printf 'compose-check: Go (>= 1.24) is needed to build the compose checker\n' >&2
     exit 1

@@ -25,6 +25,8 @@ if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ]; then
   exit 0
 fi
 
+# Non-interactive shells (CI) may not have the toolchain's folder on PATH.
+command -v go >/dev/null 2>&1 || [ ! -x /usr/local/go/bin/go ] || PATH="/usr/local/go/bin:$PATH"
 command -v go >/dev/null 2>&1 || {
   printf 'daprd build: Go (>= 1.24) is needed to build daprd\n' >&2
   exit 1
