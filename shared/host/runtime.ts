@@ -78,12 +78,19 @@ export async function createRuntime(
     pool: poolConfigOf(sqlEnv),
     log,
   });
-  if (options.migrate ?? config.HEARTH_MIGRATE_ON_START) {
-    const applied = await migrate(sql, { log, sources: await migrationSources(options.functionsDir) });
-    if (applied.length > 0) log.info('migrations applied', { versions: applied });
-  }
   const transport = kafkajsTransport(kafkaConnection, { log });
-  const producer = await transport.producer();
+  let producer: TransportProducer;
+  try {
+    if (options.migrate ?? config.HEARTH_MIGRATE_ON_START) {
+      const applied = await migrate(sql, { log, sources: await migrationSources(options.functionsDir) });
+      if (applied.length > 0) log.info('migrations applied', { versions: applied });
+    }
+    producer = await transport.producer();
+  } catch (error) {
+    // A failed start leaves no open pool behind.
+    await sql.close();
+    throw error;
+  }
   const publisher = { publish: (messages: Parameters<TransportProducer['send']>[0]) => producer.send(messages) };
   const relay = new OutboxRelay({ store: sql, publisher, log });
   const metrics = createHostMetrics();

@@ -135,13 +135,22 @@ describe('PgEffectStore, outbox relay and migrations', () => {
     const { rows } = await store.query('SELECT id, topic, message_key, value, headers FROM hearth_outbox ORDER BY seq');
     expect(rows).toEqual(
       messages.map((m) => ({
-        id: m.headers['ce_id'],
+        id: expect.stringMatching(/^[0-9a-f]{32}$/) as unknown,
         topic: m.topic,
         message_key: m.key,
         value: m.value,
         headers: m.headers,
       })),
     );
+  });
+
+  it('keeps one event forwarded under the same ce_id to two topics, and drops a repeat to the same topic', async () => {
+    await clearOutbox();
+    const forwarded = message('same-id', 'k');
+    const copies = [forwarded, { ...forwarded, topic: 'other-topic' }, { ...forwarded }];
+    await effects.runOnce('emitter', 'evt-forward', () => Promise.resolve({ value: null, messages: copies }));
+    const { rows } = await store.query<{ topic: string }>('SELECT topic FROM hearth_outbox ORDER BY topic');
+    expect(rows.map((r) => r.topic).sort()).toEqual([forwarded.topic, 'other-topic'].sort());
   });
 
   it('relays the outbox in emit order to the publisher and deletes published rows', async () => {

@@ -102,15 +102,24 @@ async function connectConsumer(kafka: Kafka, options: ConsumerOptions): Promise<
         eachBatch: async (payload) => {
           const { topic, partition } = payload.batch;
           const id = `${topic}/${partition}`;
+          let rebalancing = false;
           live.set(id, payload);
           try {
             await onBatch({
               topic,
               partition,
               records: payload.batch.messages.map(toRecord),
-              heartbeat: () => payload.heartbeat(),
+              heartbeat: async () => {
+                try {
+                  await payload.heartbeat();
+                } catch (error) {
+                  // The group is rebalancing: this member may lose the partition, so start nothing new.
+                  if (isRebalance(error)) rebalancing = true;
+                  throw error;
+                }
+              },
               isRunning: () => payload.isRunning(),
-              isStale: () => payload.isStale(),
+              isStale: () => rebalancing || payload.isStale(),
             });
           } finally {
             live.delete(id);
@@ -129,6 +138,12 @@ async function connectConsumer(kafka: Kafka, options: ConsumerOptions): Promise<
     resume: (topic, partitions) => consumer.resume([partitions ? { topic, partitions: [...partitions] } : { topic }]),
     stop: () => consumer.disconnect(),
   };
+}
+
+/** kafkajs' errors for a heartbeat refused because the group moves on without this member. */
+function isRebalance(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return type === 'REBALANCE_IN_PROGRESS' || type === 'UNKNOWN_MEMBER_ID' || type === 'ILLEGAL_GENERATION';
 }
 
 function toRecord(message: KafkaMessage): TransportRecord {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { OutgoingMessage, SqlTx } from '../../core/index.ts';
 
 /** An outbox row as claimed by the relay. */
@@ -14,8 +14,9 @@ export type OutboxRow = {
 const ROWS_PER_INSERT = 500;
 
 /**
- * Writes messages to the outbox inside the caller's transaction, keyed by their `ce_id` header so a
- * re-run of the same event cannot queue a message twice. `seq` keeps emit order within the transaction.
+ * Writes messages to the outbox inside the caller's transaction, keyed by topic and `ce_id` header so a
+ * re-run of the same event cannot queue a message twice, while the same event forwarded to two topics
+ * keeps both. `seq` keeps emit order within the transaction.
  * @example await insertOutbox(tx, messages)
  */
 export async function insertOutbox(tx: SqlTx, messages: readonly OutgoingMessage[]): Promise<void> {
@@ -23,7 +24,10 @@ export async function insertOutbox(tx: SqlTx, messages: readonly OutgoingMessage
     const chunk = messages.slice(start, start + ROWS_PER_INSERT);
     const params: unknown[] = [];
     const tuples = chunk.map((message, index) => {
-      const id = message.headers['ce_id'] || randomUUID();
+      const ceId = message.headers['ce_id'];
+      const id = ceId
+        ? createHash('sha256').update(`${message.topic}\u0000${ceId}`).digest('hex').slice(0, 32)
+        : randomUUID();
       params.push(
         id,
         message.topic,

@@ -71,7 +71,7 @@ export function tracedSqlStore(store: SqlStore): SqlStore {
  * @example deps.effects = tracedEffectStore(effects)
  */
 export function tracedEffectStore(effects: EffectStore): EffectStore {
-  return {
+  const traced: EffectStore = {
     runOnce: (functionName, eventId, work) =>
       inSpan(
         'hearth.effects.run_once',
@@ -79,6 +79,15 @@ export function tracedEffectStore(effects: EffectStore): EffectStore {
         () => effects.runOnce(functionName, eventId, (tx) => work(tracedSqlTx(tx))),
       ),
   };
+  // Group commit stays available when traced: each event of the batch is traced through the scope.
+  const runBatch = effects.runBatch?.bind(effects);
+  if (runBatch) {
+    traced.runBatch = (body) =>
+      inSpan('hearth.effects.run_batch', { ...SQL_ATTRS, 'db.operation.name': 'TRANSACTION' }, () =>
+        runBatch((scope) => body(tracedEffectStore(scope))),
+      );
+  }
+  return traced;
 }
 
 /**
