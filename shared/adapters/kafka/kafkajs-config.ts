@@ -95,6 +95,9 @@ function logCreatorFor(log: Logger): logCreator {
       // We bound the idempotent producer's retries on purpose so a failing publish surfaces to the caller
       // (which retries; consumers dedupe by ce_id); kafkajs warns about that on every producer.
       if (text.startsWith('Limiting retries for the idempotent producer')) return base.debug(text, withNs);
+      // The connection layer logs every error response, then throws it to kafkajs, which retries (a topic
+      // whose leader is still being elected, a coordinator loading); what finally fails reaches the caller.
+      if (namespace === 'Connection' && text.startsWith('Response ')) return base.debug(text, withNs);
       if (level === KafkaLogLevel.ERROR) base.error(text, withNs);
       else if (level === KafkaLogLevel.WARN) base.warn(text, withNs);
       else if (level === KafkaLogLevel.INFO) base.info(text, withNs);

@@ -1,3 +1,4 @@
+import { chatModelFromEnv } from '../../agent/llm/index.ts';
 import { loadFunctions } from '../../host/registry.ts';
 import { createRuntime } from '../../host/runtime.ts';
 import { startHost } from '../../host/host.ts';
@@ -16,6 +17,9 @@ export const devCommand: Command = {
     const functions = await loadFunctions(config.HEARTH_FUNCTIONS_DIR, config.HEARTH_FUNCTIONS);
     if (functions.length === 0) throw new Error(`no functions found in ${config.HEARTH_FUNCTIONS_DIR ?? 'functions/'}`);
     const rt = await createRuntime(env, { functionsDir: config.HEARTH_FUNCTIONS_DIR });
+    // Validates HEARTH_LLM_* now and says which model agents use (a warning for the offline model).
+    const model = chatModelFromEnv(env, { log: rt.log });
+    rt.log.info('agent model', { model: model.name, provider: model.provider ?? 'unknown' });
     let exitCode = 0;
     let stopOnFatal: ((error: Error) => void) | undefined;
     const host = await startHost(functions, rt, {
