@@ -1,25 +1,13 @@
-import { sleep } from '../../core/backoff.ts';
-import { nextTick, ticksBetween } from '../../core/cron/next.ts';
-import { parseCron, type CronSchedule } from '../../core/cron/parse.ts';
-import type { AnyFunction } from '../../core/define.ts';
+import { nextTick } from '../../core/cron/next.ts';
 import type { InvokeDeps } from '../../core/invoke.ts';
 import type { Logger, OutgoingMessage } from '../../core/ports.ts';
-import type { CronTrigger, Trigger } from '../../core/triggers.ts';
-import { planCatchUp } from './catch-up.ts';
+import { claimWithRetry } from './claim-retry.ts';
+import { InFlight } from './in-flight.ts';
+import { cronJobs, dueTicks, startupBacklog, type Job } from './job.ts';
+import { schedulerSettings, type SchedulerSettings } from './settings.ts';
 import type { CronSchedulerOptions, CronTickInfo } from './types.ts';
 import { runClaimedTick } from './run-tick.ts';
 import { TickStore } from './tick-store.ts';
-
-interface Job {
-  fn: AnyFunction;
-  trigger: CronTrigger<unknown>;
-  schedule: CronSchedule;
-  /** Ticks up to here have been handed out (on time or to catch-up). */
-  cursor: Date;
-  timer: NodeJS.Timeout | undefined;
-  /** Serializes catch-up and orphan runs of one function so a backlog does not run all at once. */
-  backlog: Promise<void>;
-}
 
 /** setTimeout's largest delay; longer waits re-arm on wake-up. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -40,14 +28,10 @@ export class CronScheduler {
   readonly #log: Logger;
   readonly #replicaId: string;
   readonly #now: () => Date;
-  readonly #leaseMs: number;
-  readonly #lookbackMs: number;
-  readonly #sweepIntervalMs: number;
-  readonly #maxCatchUp: number;
-  readonly #stopTimeoutMs: number;
+  readonly #settings: SchedulerSettings;
   readonly #onTick: ((info: CronTickInfo) => void) | undefined;
   readonly #abort = new AbortController();
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight: InFlight;
   #sweepTimer: NodeJS.Timeout | undefined;
   #state: 'new' | 'running' | 'stopped' = 'new';
 
@@ -58,27 +42,12 @@ export class CronScheduler {
     this.#deps = options.deps;
     this.#deadLetter = options.deadLetter;
     this.#log = options.log.child({ component: 'cron', replica: options.replicaId });
+    this.#inFlight = new InFlight(this.#log);
     this.#replicaId = options.replicaId;
     this.#now = options.now ?? (() => new Date());
-    this.#leaseMs = positive(options.leaseMs ?? 30_000, 'leaseMs');
-    this.#lookbackMs = positive(options.lookbackMs ?? 10_000, 'lookbackMs');
-    this.#sweepIntervalMs = positive(options.sweepIntervalMs ?? this.#leaseMs, 'sweepIntervalMs');
-    this.#maxCatchUp = positive(options.maxCatchUp ?? 1_000, 'maxCatchUp');
-    this.#stopTimeoutMs = positive(options.stopTimeoutMs ?? 30_000, 'stopTimeoutMs');
+    this.#settings = schedulerSettings(options);
     this.#onTick = options.onTick;
-    this.#jobs = options.functions.flatMap((fn) => {
-      const trigger: Trigger<unknown> = fn.trigger;
-      if (trigger.kind !== 'cron') return [];
-      const job: Job = {
-        fn,
-        trigger,
-        schedule: parseCron(trigger.schedule),
-        cursor: new Date(0),
-        timer: undefined,
-        backlog: Promise.resolve(),
-      };
-      return [job];
-    });
+    this.#jobs = cronJobs(options.functions);
   }
 
   /** Runs still in progress on this replica. */
@@ -100,25 +69,12 @@ export class CronScheduler {
         job.cursor = now;
         this.#arm(job);
         const latest = await this.#ticks.latest(job.fn.name);
-        const plan = planCatchUp(job.schedule, job.trigger.timezone, {
-          policy: job.trigger.catchUp,
-          windowMs: job.trigger.catchUpWindowMs,
-          latest,
-          now,
-          limit: this.#maxCatchUp,
-        });
-        if (plan.dropped) {
-          this.#log.warn('more missed ticks than maxCatchUp; running the oldest', {
-            function: job.fn.name,
-            maxCatchUp: this.#maxCatchUp,
-          });
-        }
-        return { job, ticks: plan.ticks };
+        return { job, ticks: startupBacklog(job, latest, now, this.#settings.maxCatchUp, this.#log) };
       }),
     );
     for (const { job, ticks } of plans) this.#queueBacklog(job, ticks);
     this.#sweep();
-    this.#sweepTimer = setInterval(() => this.#sweep(), this.#sweepIntervalMs);
+    this.#sweepTimer = setInterval(() => this.#sweep(), this.#settings.sweepIntervalMs);
     this.#sweepTimer.unref();
     this.#log.info('cron scheduler started', { functions: this.#jobs.map((j) => j.fn.name) });
   }
@@ -133,10 +89,10 @@ export class CronScheduler {
     this.#state = 'stopped';
     clearInterval(this.#sweepTimer);
     for (const job of this.#jobs) clearTimeout(job.timer);
-    if (!(await this.#drain(this.#stopTimeoutMs))) {
+    if (!(await this.#inFlight.drain(this.#settings.stopTimeoutMs))) {
       this.#log.warn('cron runs still in progress at stop; aborting them', { inFlight: this.#inFlight.size });
       this.#abort.abort(new Error('cron scheduler stopping'));
-      await this.#drain(5_000);
+      await this.#inFlight.drain(5_000);
     }
   }
 
@@ -156,13 +112,10 @@ export class CronScheduler {
     if (this.#state !== 'running') return;
     const now = this.#now();
     if (now > job.cursor) {
-      const due = ticksBetween(job.schedule, job.cursor, now, job.trigger.timezone, this.#maxCatchUp + 1);
+      const { onTime, late, kept } = dueTicks(job, now, this.#settings.lookbackMs, this.#settings.maxCatchUp);
       job.cursor = now;
-      const onTimeFrom = now.getTime() - this.#lookbackMs;
-      const late = due.filter((t) => t.getTime() < onTimeFrom);
-      for (const tick of due) if (tick.getTime() >= onTimeFrom) this.#track(this.#process(job, tick, false));
+      for (const tick of onTime) this.#inFlight.track(this.#process(job, tick, false));
       if (late.length > 0) {
-        const kept = job.trigger.catchUp === 'all' ? late : job.trigger.catchUp === 'latest' ? late.slice(-1) : [];
         this.#log.warn('woke up late; missed ticks follow the catch-up policy', {
           function: job.fn.name,
           missed: late.length,
@@ -184,7 +137,7 @@ export class CronScheduler {
       }
     });
     job.backlog = run;
-    this.#track(run);
+    this.#inFlight.track(run);
   }
 
   /** Re-runs ticks whose runner died (lease expired, not done) and prunes old finished rows. */
@@ -192,7 +145,7 @@ export class CronScheduler {
     for (const job of this.#jobs) {
       const windowStart = new Date(this.#now().getTime() - job.trigger.catchUpWindowMs);
       const sweep = this.#ticks
-        .orphans(job.fn.name, windowStart, this.#maxCatchUp)
+        .orphans(job.fn.name, windowStart, this.#settings.maxCatchUp)
         .then((orphans) => {
           if (orphans.length > 0)
             this.#log.info('re-running orphaned cron ticks', { function: job.fn.name, count: orphans.length });
@@ -204,30 +157,26 @@ export class CronScheduler {
           () => undefined,
           (error: unknown) => this.#log.warn('cron sweep failed', { function: job.fn.name, error }),
         );
-      this.#track(sweep);
+      this.#inFlight.track(sweep);
     }
   }
 
   async #process(job: Job, scheduledAt: Date, catchUp: boolean): Promise<void> {
-    const name = job.fn.name;
-    let claimed: boolean | undefined;
-    // A database outage must not lose the tick: no row means no sweep would find it later.
-    for (let attempt = 1; claimed === undefined; attempt += 1) {
-      try {
-        claimed = await this.#ticks.claim(name, scheduledAt, this.#replicaId, this.#leaseMs);
-      } catch (error) {
-        const at = scheduledAt.toISOString();
-        const expired = this.#now().getTime() - scheduledAt.getTime() > job.trigger.catchUpWindowMs;
-        if (this.#state !== 'running' || expired) {
-          this.#log.error('could not claim cron tick; giving up', { function: name, scheduledAt: at, error });
-          return;
-        }
-        this.#log.warn('could not claim cron tick; retrying', { function: name, scheduledAt: at, attempt, error });
-        await sleep(Math.min(30_000, 500 * 2 ** attempt), this.#abort.signal);
-      }
-    }
+    const claimed = await claimWithRetry({
+      ticks: this.#ticks,
+      functionName: job.fn.name,
+      scheduledAt,
+      replicaId: this.#replicaId,
+      leaseMs: this.#settings.leaseMs,
+      windowMs: job.trigger.catchUpWindowMs,
+      now: () => this.#now(),
+      running: () => this.#state === 'running',
+      signal: this.#abort.signal,
+      log: this.#log,
+    });
+    if (claimed === undefined) return;
     this.#report({
-      function: name,
+      function: job.fn.name,
       scheduledAt,
       delayMs: this.#now().getTime() - scheduledAt.getTime(),
       ran: claimed,
@@ -240,7 +189,7 @@ export class CronScheduler {
       scheduledAt,
       ticks: this.#ticks,
       replicaId: this.#replicaId,
-      leaseMs: this.#leaseMs,
+      leaseMs: this.#settings.leaseMs,
       deps: { ...this.#deps, signal },
       deadLetter: this.#deadLetter,
       log: this.#log,
@@ -254,29 +203,4 @@ export class CronScheduler {
       this.#log.warn('onTick hook threw', { function: info.function, error });
     }
   }
-
-  #track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => this.#log.error('cron task failed', { error }));
-    this.#inFlight.add(tracked);
-    void tracked.finally(() => this.#inFlight.delete(tracked));
-  }
-
-  async #drain(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#inFlight.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, left)));
-      await Promise.race([Promise.allSettled([...this.#inFlight]), timeout]);
-      clearTimeout(timer);
-    }
-    return true;
-  }
-}
-
-function positive(value: number, what: string): number {
-  if (!Number.isFinite(value) || value <= 0)
-    throw new TypeError(`CronScheduler: ${what} must be a positive number, got ${value}`);
-  return value;
 }

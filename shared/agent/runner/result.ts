@@ -28,3 +28,23 @@ export function buildResult(
     durationMs: Math.round(performance.now() - started),
   };
 }
+
+/**
+ * The result of input that is not a valid task: nothing ran; the task id is kept when there is one.
+ * @example if (!parsed.success) return invalidTaskResult(input, formatIssues(parsed.error.issues))
+ */
+export function invalidTaskResult(input: unknown, error: string): AgentResult {
+  const taskId =
+    typeof (input as { taskId?: unknown })?.taskId === 'string' ? (input as { taskId: string }).taskId : '';
+  return {
+    taskId,
+    status: 'failed',
+    output: '',
+    stepsUsed: 0,
+    tokensUsed: 0,
+    toolCalls: [],
+    errorCode: 'invalid_task',
+    error,
+    durationMs: 0,
+  };
+}

@@ -1,0 +1,76 @@
+import { ensureError } from '../../core/errors.ts';
+import type { UsageLedger } from '../budget/usage.ts';
+import { estimateCostUsd } from '../llm/prices.ts';
+import type { ChatResponse, ToolSpec } from '../llm/types.ts';
+import type { AgentErrorCode, AgentTask } from '../types/task.ts';
+import { runnerTelemetry, type AgentRunnerDeps } from './deps.ts';
+import type { StepPrompt } from './step-prompt.ts';
+
+/** A model answer, or why the run has to stop (its checkpoint is kept: a model outage is resumable). */
+export type ModelCallResult =
+  | { ok: true; response: ChatResponse }
+  | { ok: false; code: Extract<AgentErrorCode, 'all_models_failed' | 'model_error'>; message: string };
+
+/**
+ * Makes a step's model call inside an LLM span. Never rejects: a failure becomes `all_models_failed`
+ * (a fallback cascade gave up) or `model_error`.
+ * @example const call = await callModel(deps, task, step, next, tools, options.signal)
+ */
+export async function callModel(
+  deps: AgentRunnerDeps,
+  task: AgentTask,
+  step: number,
+  next: StepPrompt,
+  tools: ToolSpec[],
+  signal: AbortSignal | undefined,
+): Promise<ModelCallResult> {
+  const { model } = deps;
+  try {
+    const llmAttrs = {
+      agent: task.agent,
+      taskId: task.taskId,
+      step,
+      requestModel: model.name,
+      provider: model.provider,
+      maxTokens: next.maxTokens,
+      toolCount: tools.length,
+    };
+    const response = await runnerTelemetry(deps).llmCall(llmAttrs, () =>
+      model.complete({
+        messages: next.prompt,
+        tools: tools.length > 0 ? tools : undefined,
+        maxTokens: next.maxTokens,
+        signal,
+      }),
+    );
+    return { ok: true, response };
+  } catch (error) {
+    const err = ensureError(error);
+    const code = (err as { code?: unknown }).code === 'all_models_failed' ? 'all_models_failed' : 'model_error';
+    return { ok: false, code, message: err.message };
+  }
+}
+
+/**
+ * Records a model call's tokens (and estimated cost, when prices are known) in the usage ledger.
+ * @example await recordModelUsage(usage, deps, task, step, response)
+ */
+export async function recordModelUsage(
+  usage: UsageLedger,
+  deps: Pick<AgentRunnerDeps, 'prices'>,
+  task: AgentTask,
+  step: number,
+  response: ChatResponse,
+): Promise<void> {
+  await usage.record({
+    agent: task.agent,
+    sessionId: task.sessionId,
+    taskId: task.taskId,
+    step,
+    model: response.model,
+    promptTokens: response.usage.promptTokens,
+    completionTokens: response.usage.completionTokens,
+    totalTokens: response.usage.totalTokens,
+    costUsd: deps.prices ? estimateCostUsd(response.model, response.usage, deps.prices) : 0,
+  });
+}
