@@ -140,6 +140,22 @@ async function connectConsumer(kafka: Kafka, options: ConsumerOptions): Promise<
   };
 }
 
+/**
+ * Retries an admin call on errors the broker marks retriable (a coordinator still loading or moving,
+ * as on a fresh cluster while __consumer_offsets is created), which some kafkajs admin calls pass on.
+ */
+async function retryRetriable<T>(call: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      const retriable = (error as { retriable?: unknown } | null)?.retriable === true;
+      if (!retriable || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
 /** kafkajs' errors for a heartbeat refused because the group moves on without this member. */
 function isRebalance(error: unknown): boolean {
   const type = (error as { type?: unknown } | null)?.type;
@@ -186,7 +202,7 @@ async function connectAdmin(kafka: Kafka): Promise<TransportAdmin> {
       }
     },
     async groupLag(groupId, topics) {
-      const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+      const committed = await retryRetriable(() => admin.fetchOffsets({ groupId, topics: [...topics] }));
       const lags: PartitionLag[] = [];
       for (const topic of topics) {
         const byPartition = new Map(
