@@ -15,6 +15,7 @@ import { migrate, PgEffectStore, type PgSqlStore } from '../../shared/adapters/s
 import { jsonLogger } from '../../shared/core/index.ts';
 import type { AnyFunction, InvokeHook, KvStore } from '../../shared/core/index.ts';
 import { TEST_DATABASE_URL, testSqlStore } from '../support/pg.ts';
+import { serveRoute } from '../support/route-server.ts';
 import { startUpstashRestServer } from '../support/upstash-rest-server.ts';
 
 export interface AppHarness {
@@ -44,19 +45,7 @@ export async function startDaprApp(
   const log = jsonLogger({ level: 'silent' });
   const deps = { effects: new PgEffectStore(sql), database: sql, kv, log, hooks: options.hooks ?? [] };
   const route = daprRoutes(functions, deps, options);
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://app');
-    route(req, res, url).then(
-      (handled) => {
-        if (!handled) res.writeHead(404).end();
-      },
-      (error: unknown) => {
-        res.writeHead(500).end(String(error));
-      },
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { server, port } = await serveRoute(route);
   return {
     url: `http://127.0.0.1:${port}`,
     port,

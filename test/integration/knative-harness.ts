@@ -2,14 +2,13 @@
  * The Knative receiver mounted in a plain node:http server on a random port, over a real PgEffectStore
  * (fresh schema, runtime migrations applied) and the real KV adapter (Upstash REST over Redis).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { UpstashKvStore } from '../../shared/adapters/kv/index.ts';
 import { knativeReceiver } from '../../shared/adapters/knative/index.ts';
 import type { KnativeReceiverOptions } from '../../shared/adapters/knative/index.ts';
 import { migrate, PgEffectStore, type PgSqlStore } from '../../shared/adapters/sql/index.ts';
 import { jsonLogger } from '../../shared/core/index.ts';
 import type { AnyFunction, KvStore } from '../../shared/core/index.ts';
+import { serveRoute } from '../support/route-server.ts';
 import { testSqlStore } from '../support/pg.ts';
 import { startUpstashRestServer } from '../support/upstash-rest-server.ts';
 
@@ -37,19 +36,7 @@ export async function startReceiverHarness(
   const kv = new UpstashKvStore({ url: rest.url, token: rest.token });
   const log = jsonLogger({ level: 'silent' });
   const route = knativeReceiver(functions, { effects: new PgEffectStore(sql), database: sql, kv, log }, options);
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://receiver');
-    route(req, res, url).then(
-      (handled) => {
-        if (!handled) res.writeHead(404).end();
-      },
-      (error: unknown) => {
-        res.writeHead(500).end(String(error));
-      },
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { server, port } = await serveRoute(route);
   return {
     url: `http://127.0.0.1:${port}`,
     sql,
