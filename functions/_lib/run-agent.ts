@@ -1,19 +1,36 @@
-import { AgentRunner, agentDirectory, ToolRegistry, type AgentResult } from '../../shared/agent/index.ts';
+import {
+  AgentRunner,
+  agentDirectory,
+  ToolRegistry,
+  type AgentResult,
+  type ApprovalDecision,
+  type ApprovalRequest,
+} from '../../shared/agent/index.ts';
 import type { HandlerContext } from '../../shared/core/index.ts';
 import type { AgentDefinition } from './agent.ts';
 import { sharedModel } from './model.ts';
 import { recordStep } from './steps.ts';
 
+/** One agent run of a task: its run id (the journal's step prefix), task and sub-task. */
+export interface AgentRun {
+  runId: string;
+  taskId: string;
+  subtaskId: string;
+  prompt: string;
+}
+
 /**
- * Runs (or resumes from its checkpoint) one agent on a prompt with the agent runtime: the agent's own
- * tool registry and allow-list, the shared model, SQL outside the event transaction for checkpoints,
- * and a step-log row after each step (idempotent by run and step).
+ * Runs one agent on a prompt inside a durable function: every model and tool call is a step of `ctx`,
+ * so a run resumed after a crash or a redelivery replays them instead of calling again. Each completed
+ * step is added to the task's step log (idempotent by run and step). With `approve`, side-effecting
+ * tools wait for a person's answer first.
  * @example const result = await runAgent(research, { runId: 't1/research', taskId: 't1', subtaskId: 'research', prompt }, ctx)
  */
 export async function runAgent(
   def: AgentDefinition,
-  run: { runId: string; taskId: string; subtaskId: string; prompt: string },
+  run: AgentRun,
   ctx: HandlerContext,
+  options: { approve?: (request: ApprovalRequest) => Promise<ApprovalDecision> } = {},
 ): Promise<AgentResult> {
   const registry = new ToolRegistry().register(...def.tools(ctx));
   const runner = new AgentRunner({
@@ -23,6 +40,7 @@ export async function runAgent(
     kv: ctx.kv,
     agents: agentDirectory([def.profile]),
     logger: ctx.log,
+    ...(options.approve ? { approve: options.approve } : {}),
   });
   const task = {
     taskId: run.runId,
@@ -33,6 +51,8 @@ export async function runAgent(
     tokenBudget: def.tokenBudget ?? 16_384,
   };
   return runner.run(task, {
+    steps: ctx,
+    stepPrefix: `agent:${def.profile.name}:`,
     signal: ctx.signal,
     onStep: (step) =>
       recordStep(ctx.database, run.taskId, `step:${run.subtaskId}:${step.step}`, 'agent_step', run.subtaskId, {

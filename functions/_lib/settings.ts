@@ -14,6 +14,13 @@ const Settings = z.object({
    * also takes 6-field schedules with seconds, e.g. '*\/5 * * * * *'.
    */
   AGENTS_SWEEP_SCHEDULE: z.string().min(1).default('* * * * *'),
+  /** How long a sub-task waits for a person's approval (POST /tasks/:id/input) before it counts as refused. */
+  AGENTS_APPROVAL_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
 });
 
 export type AgentSettings = z.output<typeof Settings>;

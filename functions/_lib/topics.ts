@@ -21,6 +21,10 @@ export const topics = {
   answers: `${PREFIX}.answers`,
   /** Notifications the notifier agent sent (the outbox). */
   notifications: `${PREFIX}.notifications`,
+  /** A person's answer to a task waiting for input (tasks API -> the waiting agent). */
+  input: `${PREFIX}.input`,
+  /** Control events for tasks, e.g. `{ "type": "cancel", "taskId": "..." }`. */
+  control: `${PREFIX}.control`,
   /** Work for one agent (orchestrator or supervisor -> that agent's worker). */
   work: (agent: string): string => `${PREFIX}.work.${agent}`,
 };

@@ -1,12 +1,13 @@
 import type { Notifier } from '../../shared/agent/index.ts';
-import type { HandlerContext, SqlTx } from '../../shared/core/index.ts';
+import type { SqlTx, TransactionContext } from '../../shared/core/index.ts';
 import type { WorkItem } from '../_lib/events.ts';
 import { topics } from '../_lib/topics.ts';
 
 /**
  * The notify tool's backend: records the notification in `agents_notifications`, once per idempotency
  * key (`<run id>:<step>:<call>`, whose run id is `<task>/<sub-task>`). Publishing happens later, in the
- * worker's event transaction ({@link publishNotifications}), so a crash never loses or doubles one.
+ * worker's journaled report transaction ({@link publishNotifications}), so a crash never loses or
+ * doubles one.
  * @example notifyTool(sqlOutboxNotifier(ctx.database))
  */
 export function sqlOutboxNotifier(sql: SqlTx): Notifier {
@@ -25,10 +26,10 @@ export function sqlOutboxNotifier(sql: SqlTx): Notifier {
 
 /**
  * Emits the sub-task's notifications not yet published to the notifications topic and marks them, in
- * the event's transaction: exactly once even across attempts.
- * @example await publishNotifications(work, ctx)
+ * the report transaction: exactly once even across attempts.
+ * @example await publishNotifications(work, tx)
  */
-export async function publishNotifications(work: WorkItem, ctx: HandlerContext): Promise<void> {
+export async function publishNotifications(work: WorkItem, ctx: TransactionContext): Promise<void> {
   const { rows } = await ctx.sql.query<{ idempotency_key: string; recipient: string; subject: string; body: string }>(
     `UPDATE agents_notifications SET published_at = now()
      WHERE task_id = $1 AND subtask_id = $2 AND published_at IS NULL

@@ -9,11 +9,11 @@ const KEEPALIVE_MS = 15_000;
 
 /**
  * GET /tasks/:id/events: the task's steps as server-sent events (`event: step`), each once, polled from
- * SQL; ends with `event: end` when the task completes or fails (or after a bounded time).
+ * SQL; ends with `event: end` when the task completes, fails or is cancelled (or after a bounded time).
  * @example curl -N -H "authorization: Bearer $TOKEN" localhost:8080/tasks/$ID/events
  */
 export async function streamTaskEvents(taskId: string, ctx: HandlerContext): Promise<HttpReply> {
-  const exists = await ctx.database.query('SELECT 1 FROM agents_tasks WHERE id = $1', [taskId]);
+  const exists = await ctx.sql.query('SELECT 1 FROM agents_tasks WHERE id = $1', [taskId]);
   if (exists.rowCount === 0) return httpReply({ status: 404, body: { error: `no task with id "${taskId}"` } });
   return httpReply({
     status: 200,
@@ -32,17 +32,15 @@ async function follow(taskId: string, ctx: HandlerContext, write: HttpStreamWrit
   let quietSince = Date.now();
   while (!signal.aborted && Date.now() < until) {
     // Re-read every step: rows written inside slower transactions may commit after later ones.
-    for (const step of await listSteps(ctx.database, taskId)) {
+    for (const step of await listSteps(ctx.sql, taskId)) {
       if (sent.has(step.key)) continue;
       sent.add(step.key);
       await write(`id: ${step.key}\nevent: step\ndata: ${JSON.stringify(step)}\n\n`);
       quietSince = Date.now();
     }
-    const { rows } = await ctx.database.query<{ status: string }>('SELECT status FROM agents_tasks WHERE id = $1', [
-      taskId,
-    ]);
+    const { rows } = await ctx.sql.query<{ status: string }>('SELECT status FROM agents_tasks WHERE id = $1', [taskId]);
     const status = rows[0]?.status;
-    if (status === 'completed' || status === 'failed') {
+    if (status === 'completed' || status === 'failed' || status === 'cancelled') {
       await write(`event: end\ndata: ${JSON.stringify({ taskId, status })}\n\n`);
       return;
     }

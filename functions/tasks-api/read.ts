@@ -6,9 +6,10 @@ import { listSteps } from '../_lib/steps.ts';
  * @example await readTask(taskId, ctx)
  */
 export async function readTask(taskId: string, ctx: HandlerContext): Promise<HttpReply> {
-  const view = await taskView(ctx.database, taskId);
+  // A GET runs outside any transaction: ctx.sql is the database itself, one pooled connection per read.
+  const view = await taskView(ctx.sql, taskId);
   if (!view) return httpReply({ status: 404, body: { error: `no task with id "${taskId}"` } });
-  return httpReply({ status: 200, body: { ...view, steps: await listSteps(ctx.database, taskId) } });
+  return httpReply({ status: 200, body: { ...view, steps: await listSteps(ctx.sql, taskId) } });
 }
 
 /**
@@ -22,9 +23,13 @@ export async function taskView(sql: SqlTx, taskId: string) {
     answer: string | null;
     error: string | null;
     tokens: number;
+    approval: boolean;
     created_at: Date;
     updated_at: Date;
-  }>('SELECT status, request, answer, error, tokens, created_at, updated_at FROM agents_tasks WHERE id = $1', [taskId]);
+  }>(
+    'SELECT status, request, answer, error, tokens, approval, created_at, updated_at FROM agents_tasks WHERE id = $1',
+    [taskId],
+  );
   const row = task.rows[0];
   if (!row) return null;
   const subs = await sql.query<{
@@ -46,6 +51,8 @@ export async function taskView(sql: SqlTx, taskId: string) {
     answer: row.answer,
     error: row.error,
     tokens: Number(row.tokens),
+    approval: row.approval,
+    waitingForInput: subs.rows.some((s) => s.status === 'awaiting_input'),
     subtasks: subs.rows.map((s) => ({
       id: s.id,
       agent: s.agent,

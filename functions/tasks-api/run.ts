@@ -13,38 +13,47 @@ const DEFINITIONS = { research: researchAgent, analyst: analystAgent, writer: wr
 
 /**
  * POST /run: runs one agent on the prompt right away (no DAG, no Kafka) and answers with its result; the
- * run is recorded as a task so GET /tasks/:id shows it too. For short questions.
+ * run is recorded as a task so GET /tasks/:id shows it too. For short questions. The function is
+ * durable: if this replica dies mid-run, another one finishes the run from its journal (the task row
+ * then shows the answer).
  * @example await runNow({ agent: 'analyst', prompt: 'Total revenue by region?' }, ctx)
  */
 export async function runNow(
   input: { agent: (typeof SYNC_AGENTS)[number]; prompt: string },
   ctx: HandlerContext,
 ): Promise<HttpReply> {
-  const taskId = randomUUID();
-  const caller = callerOf(ctx.meta.headers);
-  await ctx.database.query(`INSERT INTO agents_tasks (id, request, caller, status) VALUES ($1, $2, $3, 'running')`, [
-    taskId,
-    input.prompt,
-    caller,
-  ]);
-  await recordStep(ctx.database, taskId, 'submitted', 'submitted', null, { agent: input.agent, sync: true });
+  // Both read once: a run resumed elsewhere has neither the request's token nor the same random id.
+  const { taskId, caller } = await ctx.step('task', () => ({
+    taskId: randomUUID(),
+    caller: callerOf(ctx.meta.headers),
+  }));
+  await ctx.transaction('submitted', async ({ sql }) => {
+    await sql.query(`INSERT INTO agents_tasks (id, request, caller, status) VALUES ($1, $2, $3, 'running')`, [
+      taskId,
+      input.prompt,
+      caller,
+    ]);
+    await recordStep(sql, taskId, 'submitted', 'submitted', null, { agent: input.agent, sync: true });
+  });
   const result = await runAgent(
     DEFINITIONS[input.agent],
     { runId: `${taskId}/${input.agent}`, taskId, subtaskId: input.agent, prompt: input.prompt },
     ctx,
   );
   const ok = result.status === 'completed';
-  await ctx.database.query(
-    `UPDATE agents_tasks SET status = $2, answer = $3, error = $4, tokens = $5, updated_at = now() WHERE id = $1`,
-    [
-      taskId,
-      ok ? 'completed' : 'failed',
-      ok ? result.output : null,
-      ok ? null : (result.error ?? result.errorCode ?? 'failed'),
-      result.tokensUsed,
-    ],
-  );
-  await recordStep(ctx.database, taskId, ok ? 'completed' : 'failed', ok ? 'completed' : 'failed', null, {});
+  await ctx.transaction('finished', async ({ sql }) => {
+    await sql.query(
+      `UPDATE agents_tasks SET status = $2, answer = $3, error = $4, tokens = $5, updated_at = now() WHERE id = $1`,
+      [
+        taskId,
+        ok ? 'completed' : 'failed',
+        ok ? result.output : null,
+        ok ? null : (result.error ?? result.errorCode ?? 'failed'),
+        result.tokensUsed,
+      ],
+    );
+    await recordStep(sql, taskId, ok ? 'completed' : 'failed', ok ? 'completed' : 'failed', null, {});
+  });
   return httpReply({
     status: ok ? 200 : 502,
     body: {

@@ -11,20 +11,35 @@ import { topics } from '../_lib/topics.ts';
  * @example await submitTask({ prompt: 'Explain the refund policy' }, ctx)
  */
 export async function submitTask(
-  input: { prompt: string; plan?: PlanStep[] | undefined },
+  input: { prompt: string; plan?: PlanStep[] | undefined; approval?: boolean | undefined },
   ctx: HandlerContext,
 ): Promise<HttpReply> {
   if (input.plan) validatePlan(input.plan);
   const taskId = randomUUID();
   await ctx.sql.query(
-    `INSERT INTO agents_tasks (id, request, caller, status, plan) VALUES ($1, $2, $3, 'queued', $4)`,
-    [taskId, input.prompt, callerOf(ctx.meta.headers), input.plan ? JSON.stringify(input.plan) : null],
+    `INSERT INTO agents_tasks (id, request, caller, status, plan, approval) VALUES ($1, $2, $3, 'queued', $4, $5)`,
+    [
+      taskId,
+      input.prompt,
+      callerOf(ctx.meta.headers),
+      input.plan ? JSON.stringify(input.plan) : null,
+      input.approval === true,
+    ],
   );
   await recordStep(ctx.sql, taskId, 'submitted', 'submitted', null, {});
   ctx.emit(topics.tasks, { type: 'submitted', taskId }, { key: taskId });
   return httpReply({
     status: 202,
     headers: { location: `/tasks/${taskId}` },
-    body: { taskId, status: 'queued', links: { self: `/tasks/${taskId}`, events: `/tasks/${taskId}/events` } },
+    body: {
+      taskId,
+      status: 'queued',
+      links: {
+        self: `/tasks/${taskId}`,
+        events: `/tasks/${taskId}/events`,
+        input: `/tasks/${taskId}/input`,
+        cancel: `/tasks/${taskId}/cancel`,
+      },
+    },
   });
 }

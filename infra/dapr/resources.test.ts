@@ -8,8 +8,9 @@ import { cron, defineFunction, http, kafka } from '../../shared/core/index.ts';
 import { buildDaprResources } from './resources.ts';
 import { KUBERNETES_DAPR_SETTINGS, SELF_HOSTED_DAPR_SETTINGS } from './settings.ts';
 import type { DaprResource } from './types.ts';
+import { SCHEMAS_DIR } from '../../test/support/schemas.ts';
 
-const schemas = path.resolve(import.meta.dirname, '../../../shared/schemas/dapr.io');
+const schemas = path.join(SCHEMAS_DIR, 'dapr.io');
 const FILES: Record<string, string> = {
   'dapr.io/v1alpha1/Component': 'component_v1alpha1.json',
   'dapr.io/v2alpha1/Subscription': 'subscription_v2alpha1.json',

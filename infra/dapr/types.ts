@@ -1,4 +1,4 @@
-/** Dapr resources as plain objects: YAML-ready, validated against ../shared/schemas/dapr.io. */
+/** Dapr resources as plain objects: YAML-ready, validated against test/schemas/dapr.io. */
 export interface DaprResource {
   apiVersion: string;
   kind: 'Component' | 'Subscription' | 'Resiliency';

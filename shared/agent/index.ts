@@ -1,4 +1,4 @@
-/** The agent runtime: runner loop, tool registry, memory, checkpoints and token caps. */
+/** The agent runtime: runner loop (on durable steps), tool registry, memory and token caps. */
 export { AgentTaskSchema, AgentResultSchema, AgentErrorCodeSchema } from './types/task.ts';
 export type {
   AgentTask,
@@ -13,12 +13,15 @@ export type { AgentProfile, AgentDirectory } from './types/agent.ts';
 export { agentMigrations } from './migrations.ts';
 export { AgentRunner } from './runner/runner.ts';
 export type { AgentRunnerDeps } from './runner/runner.ts';
+export type { ApprovalDecision, ApprovalRequest } from './runner/deps.ts';
+export { directSteps } from './runner/steps.ts';
+export type { AgentSteps } from './runner/steps.ts';
 export type { RunOptions, StepEvent } from './runner/events.ts';
 export { ToolRegistry } from './tools/registry.ts';
 export { defineTool } from './tools/define.ts';
 export type { ToolConfig } from './tools/define.ts';
 export type { RegisteredTool, ToolContext, RateLimit } from './tools/types.ts';
-export { invokeToolCall } from './tools/invoke.ts';
+export { invokeToolCall, refusedToolCall } from './tools/invoke.ts';
 export { kbSearchTool, upsertKbDocument } from './tools/builtin/kb-search.ts';
 export { sqlQueryTool, checkReadOnlySelect } from './tools/builtin/sql-query.ts';
 export { notifyTool } from './tools/builtin/notify.ts';
@@ -28,8 +31,6 @@ export { SessionMemory } from './memory/session-memory.ts';
 export { boundContext } from './memory/context.ts';
 export { findSessionSummaries, saveSessionSummary } from './memory/summaries.ts';
 export { UsageLedger } from './budget/usage.ts';
-export { saveCheckpoint, loadCheckpoint, deleteCheckpoint } from './checkpoint/store.ts';
-export type { Checkpoint } from './checkpoint/store.ts';
 export { agentTelemetry, noopAgentTelemetry, setAgentTelemetry } from './telemetry/port.ts';
 export type {
   AgentRunAttributes,

@@ -1,19 +1,26 @@
 import type { z } from 'zod';
 import { defaultRetryPolicy, type RetryPolicy } from './backoff.ts';
+import { durableSettings } from './durable/settings.ts';
+import type { DurableContext, DurableOptions, DurableSettings } from './durable/types.ts';
+import type { EmitOptions } from './emit.ts';
 import type { EventMeta } from './envelope.ts';
 import type { KvStore, Logger, SqlStore, SqlTx } from './ports.ts';
+import { isTopicName, TOPIC_PATTERN } from './topic.ts';
 import type { CronEvent, Trigger } from './triggers.ts';
 
-/** Options of {@link HandlerContext.emit}. */
-export interface EmitOptions {
-  key?: string | null;
-  headers?: Record<string, string>;
-}
+export type { EmitOptions };
 
-/** Everything a handler may touch; its SQL writes and emits commit atomically with the ledger row. */
-export interface HandlerContext {
+/**
+ * Everything a handler may touch. In a short function its SQL writes and emits commit atomically with
+ * the ledger row; in a durable function (`durable: true`) steps, transactions and waits are journaled.
+ */
+export interface HandlerContext extends DurableContext {
   meta: EventMeta;
-  /** The transaction that also holds the idempotency ledger row: writes here are exactly-once. */
+  /**
+   * Short functions: the transaction that also holds the idempotency ledger row, so writes here are
+   * exactly-once. GET routes: the database itself (they write no ledger row). Durable functions have
+   * none (a call throws): use `ctx.transaction(id, ({ sql }) => ...)`.
+   */
   sql: SqlTx;
   /**
    * The database outside the event's transaction, for writes that must survive a retry or a crash
@@ -21,8 +28,17 @@ export interface HandlerContext {
    */
   database: SqlStore;
   kv: KvStore;
-  /** Queues a JSON event; published through the outbox only if the transaction commits. */
+  /**
+   * Queues a JSON event, published through the outbox only if the event's work commits (durable
+   * functions: with the final commit when the handler returns).
+   */
   emit: (topic: string, payload: unknown, options?: EmitOptions) => void;
+  /**
+   * Asks every unfinished durable execution with this cancel key to stop at its next step boundary
+   * (parked ones stop now); resolves with how many were asked. In a short function it commits with the
+   * event's transaction.
+   */
+  cancel: (cancelKey: string) => Promise<number>;
   log: Logger;
   /** Aborted when the handler times out or the host shuts down. */
   signal: AbortSignal;
@@ -57,6 +73,15 @@ export interface FunctionConfig<T, R> {
    */
   batchSize?: number;
   deploy?: DeployHints;
+  /** Topics the handler emits to; created at start with the consumed ones (HEARTH_CREATE_TOPICS). */
+  emits?: readonly string[];
+  /**
+   * Makes the function durable: the handler runs outside any transaction, `ctx.step`, `ctx.transaction`,
+   * `ctx.sleep` and `ctx.waitForEvent` are journaled, and a re-execution resumes after the last
+   * journaled step. `true` for the defaults. Without it the whole handler runs in the event's
+   * transaction (fast, for short SQL + emit work).
+   */
+  durable?: boolean | DurableOptions<T>;
   handler: (event: T, ctx: HandlerContext) => Promise<R> | R;
 }
 
@@ -70,6 +95,10 @@ export interface HearthFunction<T = unknown, R = unknown> {
   readonly keyConcurrency: number;
   readonly batchSize: number;
   readonly deploy: DeployHints;
+  /** Topics the function declares it emits to. */
+  readonly emits: readonly string[];
+  /** Set for durable functions. */
+  readonly durable: DurableSettings | undefined;
   readonly handler: (event: T, ctx: HandlerContext) => Promise<R> | R;
 }
 
@@ -132,8 +161,18 @@ export function defineFunction<T, R>(config: FunctionConfig<T, R>): HearthFuncti
     keyConcurrency,
     batchSize,
     deploy: config.deploy ?? {},
+    emits: Object.freeze(checkTopics(config.name, 'emits', config.emits ?? [])),
+    durable: durableSettings(config.name, config.durable as boolean | DurableOptions<unknown> | undefined),
     handler: config.handler,
   });
+}
+
+function checkTopics(fnName: string, what: string, topics: readonly string[]): string[] {
+  for (const topic of topics) {
+    if (!isTopicName(topic))
+      throw new TypeError(`defineFunction("${fnName}"): ${what} topic "${topic}" must match ${TOPIC_PATTERN.source}`);
+  }
+  return [...topics];
 }
 
 /** The event type a function's handler receives. */

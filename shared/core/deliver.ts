@@ -18,8 +18,9 @@ export type Wait = (ms: number, signal?: AbortSignal) => Promise<void>;
 /**
  * Delivers an envelope with bounded in-process retries (exponential backoff with jitter) until it is
  * done or must be dead-lettered. Used by hosts that own retries (the Kafka consumer, cron); platforms
- * that redeliver themselves (Knative, Dapr) call {@link invoke} once per delivery instead.
- * `prior` carries what an earlier attempt made elsewhere (a group commit) already saw.
+ * that redeliver themselves (Knative, Dapr) call {@link invoke} once per delivery instead. A paused
+ * attempt (a dependency down, or the execution held by another replica) costs no attempt: it waits for
+ * the dependency to come back, then tries the same attempt again.
  * `prior` carries what an earlier attempt made elsewhere (a group commit) already saw.
  * @example const { outcome, attempts } = await deliver(fn, envelope, deps)
  */
@@ -34,6 +35,13 @@ export async function deliver(
   let lastFailureAt: Date | undefined;
   for (let attempt = envelope.attempt; ; attempt += 1) {
     const outcome = await invoke(fn, { ...envelope, attempt }, deps);
+    if (outcome.status === 'retry' && outcome.paused) {
+      await waitOut(outcome.paused, outcome.delayMs, outcome.failure.message, deps, wait);
+      if (deps.signal?.aborted)
+        return { outcome: { status: 'abandoned' }, attempts: attempt, firstFailureAt, lastFailureAt };
+      attempt -= 1;
+      continue;
+    }
     if (outcome.status !== 'done') {
       firstFailureAt ??= outcome.failure.at;
       lastFailureAt = outcome.failure.at;
@@ -54,4 +62,19 @@ export async function deliver(
     if (deps.signal?.aborted)
       return { outcome: { status: 'abandoned' }, attempts: attempt, firstFailureAt, lastFailureAt };
   }
+}
+
+/** A paused attempt waits in slices (so a Kafka host keeps heartbeating) until it may run again. */
+async function waitOut(
+  reason: NonNullable<Extract<Outcome, { status: 'retry' }>['paused']>,
+  delayMs: number,
+  why: string,
+  deps: InvokeDeps,
+  wait: Wait,
+): Promise<void> {
+  if (reason === 'held') return wait(Math.min(Math.max(delayMs, 100), 5_000), deps.signal);
+  const gate = deps.gate;
+  if (!gate) return wait(Math.min(Math.max(delayMs, 250), 5_000), deps.signal);
+  gate.markDown(reason, why);
+  while (!gate.isUp(reason) && !deps.signal?.aborted) await wait(500, deps.signal);
 }

@@ -66,6 +66,55 @@ export class ConfigError extends HearthError {
   }
 }
 
+/** A backing service the runtime depends on. Its outage pauses work; it never dead-letters an event. */
+export type Dependency = 'sql' | 'kv' | 'kafka';
+
+/**
+ * A dependency is unreachable (connection refused, timed out, dropped, 5xx from a REST endpoint). Not
+ * the event's fault: the consumer pauses until the dependency answers again, and no attempt is spent.
+ * Adapters raise it; handlers should let it through.
+ * @example throw new DependencyUnavailableError('kv', 'Redis REST endpoint unreachable', { cause })
+ */
+export class DependencyUnavailableError extends HearthError {
+  readonly dependency: Dependency;
+  constructor(dependency: Dependency, message: string, options: { cause?: unknown } = {}) {
+    super(`${dependency} unavailable: ${message}`, { code: 'dependency_unavailable', cause: options.cause });
+    this.name = 'DependencyUnavailableError';
+    this.dependency = dependency;
+  }
+}
+
+/**
+ * The dependency whose outage caused `error` (looked up along the cause chain), if any.
+ * @example dependencyOf(new Error('x', { cause: new DependencyUnavailableError('sql', 'down') })) // 'sql'
+ */
+export function dependencyOf(error: unknown): Dependency | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 6; depth += 1) {
+    if (current instanceof DependencyUnavailableError) return current.dependency;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * A durable step failed for good: its `fn` threw a NonRetriableError. The failure is journaled, so every
+ * re-execution throws the same error at the same step; catch it to take another path.
+ * @example try { await ctx.step('charge', charge) } catch (e) { if (e instanceof StepFailedError) ... }
+ */
+export class StepFailedError extends NonRetriableError {
+  readonly stepId: string;
+  /** Class name of the error the step's function threw. */
+  readonly errorClass: string;
+  constructor(stepId: string, failure: { errorClass: string; message: string; code?: string }) {
+    super(`step "${stepId}" failed: ${failure.errorClass}: ${failure.message}`, {
+      code: failure.code ?? 'step_failed',
+    });
+    this.name = 'StepFailedError';
+    this.stepId = stepId;
+    this.errorClass = failure.errorClass;
+  }
+}
+
 /**
  * Turns anything thrown into an Error, keeping Errors as they are.
  * @example const err = ensureError(caught)

@@ -18,8 +18,39 @@ export { deliver } from './deliver.ts';
 export type { Delivery, Wait } from './deliver.ts';
 export { eventIdOf } from './envelope.ts';
 export type { Envelope, EventMeta, EventSource } from './envelope.ts';
-export { BadInputError, ConfigError, ensureError, HearthError, NonRetriableError, RetryAfterError } from './errors.ts';
-export type { BadInputKind } from './errors.ts';
+export {
+  BadInputError,
+  ConfigError,
+  DependencyUnavailableError,
+  dependencyOf,
+  ensureError,
+  HearthError,
+  NonRetriableError,
+  RetryAfterError,
+  StepFailedError,
+} from './errors.ts';
+export type { BadInputKind, Dependency } from './errors.ts';
+export { DependencyGate } from './health.ts';
+export type { DependencyGateOptions, Probe } from './health.ts';
+export { collectingEmit, outgoingMessage } from './emit.ts';
+export type { Emit } from './emit.ts';
+export type { DurableRuntime } from './durable/execute.ts';
+export type {
+  ClaimResult,
+  DurableContext,
+  DurableOptions,
+  DurableSettings,
+  DurableStore,
+  ExecutionRef,
+  JournalEntry,
+  RecordResult,
+  ResumableExecution,
+  StepOptions,
+  StoredEnvelope,
+  TransactionContext,
+  WaitForEventOptions,
+  WaitRegistration,
+} from './durable/types.ts';
 export { HandlerTimeoutError, invoke } from './invoke.ts';
 export { invokeBatch } from './invoke-batch.ts';
 export type { BatchOutcome } from './invoke-batch.ts';
@@ -27,13 +58,14 @@ export type { InvocationInfo, InvokeDeps, InvokeHook } from './invoke.ts';
 export { jsonLogger } from './logger.ts';
 export type { LogLevel } from './logger.ts';
 export { classify, failureOf } from './outcome.ts';
-export type { DeadLetterReason, FailureInfo, Outcome } from './outcome.ts';
+export type { DeadLetterReason, FailureInfo, Outcome, ParkInfo } from './outcome.ts';
 export type {
   EffectStore,
   KvSetOptions,
   KvStore,
   Logger,
   OutgoingMessage,
+  Publisher,
   RunOnceResult,
   SqlStore,
   SqlTx,

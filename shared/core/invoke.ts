@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
 import { backoffDelay } from './backoff.ts';
 import { decodeEvent } from './decode.ts';
-import type { AnyFunction, EmitOptions, HandlerContext } from './define.ts';
+import type { AnyFunction, HandlerContext } from './define.ts';
+import { executeDurable, type DurableRuntime } from './durable/execute.ts';
+import { collectingEmit, type Emit } from './emit.ts';
 import { eventIdOf, type Envelope, type EventMeta } from './envelope.ts';
-import { HearthError } from './errors.ts';
+import { HearthError, NonRetriableError } from './errors.ts';
+import type { DependencyGate } from './health.ts';
 import { classify } from './outcome.ts';
 import type { Outcome } from './outcome.ts';
-import type { EffectStore, KvStore, Logger, OutgoingMessage, SqlStore } from './ports.ts';
+import type { EffectStore, KvStore, Logger, OutgoingMessage, SqlStore, SqlTx } from './ports.ts';
 
 /** Facts about one invocation, passed to hooks (tracing, metrics). */
 export interface InvocationInfo {
@@ -28,6 +30,12 @@ export interface InvokeDeps {
   hooks?: readonly InvokeHook[];
   /** Aborted when the host shuts down; handlers see it through ctx.signal. */
   signal?: AbortSignal;
+  /** The journal store and this process's identity, for durable functions. */
+  durable?: DurableRuntime;
+  /** True when a durable execution should stop before its next step (draining, partition lost). */
+  shouldYield?: () => boolean;
+  /** Where outages are reported and waited out (paused work resumes when the dependency is back). */
+  gate?: DependencyGate;
 }
 
 /** Raised when an attempt exceeds the function's timeout; retriable. */
@@ -40,7 +48,8 @@ export class HandlerTimeoutError extends HearthError {
 
 /**
  * Runs one attempt of `fn` on `envelope` and says what to do next. The one path every platform uses:
- * decode and validate, then the handler inside the exactly-once transaction, then classify failures.
+ * decode and validate; then a short function's handler inside the exactly-once transaction, or a
+ * durable function's journaled run outside any transaction; then classify failures.
  * @example const outcome = await invoke(fn, envelope, deps)
  */
 export async function invoke(fn: AnyFunction, envelope: Envelope, deps: InvokeDeps): Promise<Outcome> {
@@ -65,22 +74,21 @@ async function attempt({ fn, envelope, eventId }: InvocationInfo, deps: InvokeDe
       attempt: envelope.attempt,
       traceparent: envelope.headers['traceparent'],
     };
+    if (fn.durable) return await executeDurable(fn, event, meta, envelope, deps);
+    const log = deps.log.child({ function: fn.name, eventId, attempt: envelope.attempt });
+    if (isReadOnly(fn)) {
+      // Safe methods change nothing: no transaction, no ledger row, no emits.
+      const value = await withTimeout(fn.timeoutMs, deps.signal, (signal) =>
+        fn.handler(event, shortContext(fn, meta, deps, log, signal, deps.database, readOnlyEmit(fn.name))),
+      );
+      return { status: 'done', duplicate: false, value };
+    }
     const result = await deps.effects.runOnce(fn.name, eventId, async (tx) => {
       const messages: OutgoingMessage[] = [];
-      const log = deps.log.child({ function: fn.name, eventId, attempt: envelope.attempt });
-      const value = await withTimeout(fn.timeoutMs, deps.signal, (signal) => {
-        const ctx: HandlerContext = {
-          meta,
-          sql: tx,
-          database: deps.database,
-          kv: deps.kv,
-          log,
-          signal,
-          emit: (topic, payload, options) =>
-            messages.push(outgoing(fn.name, meta, messages.length, topic, payload, options)),
-        };
-        return fn.handler(event, ctx);
-      });
+      const emit = collectingEmit(fn.name, meta.id, meta, messages);
+      const value = await withTimeout(fn.timeoutMs, deps.signal, (signal) =>
+        fn.handler(event, shortContext(fn, meta, deps, log, signal, tx, emit)),
+      );
       return { value, messages };
     });
     return result.duplicate
@@ -91,33 +99,50 @@ async function attempt({ fn, envelope, eventId }: InvocationInfo, deps: InvokeDe
   }
 }
 
-/**
- * Builds the outbox record of one `emit`: JSON body and CloudEvents headers (Kafka binary binding)
- * whose id is derived from the source event, so a re-run of the same event emits the same ids.
- */
-function outgoing(
-  fnName: string,
-  meta: EventMeta,
-  index: number,
-  topic: string,
-  payload: unknown,
-  options: EmitOptions = {},
-): OutgoingMessage {
-  const value = JSON.stringify(payload);
-  if (value === undefined) throw new TypeError(`emit("${topic}"): payload is not JSON-serializable`);
-  const id = createHash('sha256').update(`${fnName}\u0000${meta.id}\u0000${index}`).digest('hex').slice(0, 32);
-  const headers: Record<string, string> = {
-    ce_specversion: '1.0',
-    ce_id: id,
-    ce_source: `hearth/${fnName}`,
-    ce_type: `hearth.${topic}`,
-    ce_time: new Date().toISOString(),
-    'content-type': 'application/json',
-    'hearth-causation-id': meta.id,
-    ...(meta.traceparent ? { traceparent: meta.traceparent } : {}),
-    ...options.headers,
+/** GET routes are read-only by HTTP's definition: they run outside the exactly-once path. */
+function isReadOnly(fn: AnyFunction): boolean {
+  return fn.trigger.kind === 'http' && fn.trigger.method === 'GET';
+}
+
+function readOnlyEmit(fnName: string): Emit {
+  return (topic) => {
+    throw new NonRetriableError(
+      `function "${fnName}" serves GET, which changes nothing, so it cannot emit("${topic}"); serve the route with POST to emit`,
+    );
   };
-  return { topic, key: options.key ?? null, value, headers };
+}
+
+function shortContext(
+  fn: AnyFunction,
+  meta: EventMeta,
+  deps: InvokeDeps,
+  log: Logger,
+  signal: AbortSignal,
+  sql: SqlTx,
+  emit: Emit,
+): HandlerContext {
+  const notDurable = (what: string) => (): never => {
+    throw new NonRetriableError(
+      `ctx.${what}() needs a durable function: add durable: true to defineFunction({ name: '${fn.name}', ... })`,
+    );
+  };
+  return {
+    meta,
+    sql,
+    database: deps.database,
+    kv: deps.kv,
+    log,
+    signal,
+    emit,
+    cancel: async (cancelKey) => {
+      if (!deps.durable) throw new NonRetriableError('ctx.cancel(): this host has no durable store configured');
+      return deps.durable.store.requestCancel(sql === deps.database ? undefined : sql, cancelKey);
+    },
+    step: notDurable('step'),
+    transaction: notDurable('transaction'),
+    sleep: notDurable('sleep'),
+    waitForEvent: notDurable('waitForEvent'),
+  };
 }
 
 async function withTimeout<T>(

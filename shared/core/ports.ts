@@ -59,6 +59,14 @@ export interface OutgoingMessage {
   headers: Record<string, string>;
 }
 
+/**
+ * Sends records to the broker and resolves once all are acknowledged (the outbox relay's sink). A broker
+ * outage rejects with a DependencyUnavailableError('kafka'); a refused record with any other error.
+ */
+export interface Publisher {
+  publish(messages: readonly OutgoingMessage[]): Promise<void>;
+}
+
 /** Structured logger; fields are JSON values. Never pass prompt or completion text. */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { parseCron } from './cron/parse.ts';
 import type { HttpAuthorizer } from './http-reply.ts';
+import { isTopicName, TOPIC_PATTERN } from './topic.ts';
 
 /** Default largest accepted event body: 1 MiB, Kafka's default max.message.bytes. */
 export const DEFAULT_MAX_BYTES = 1_048_576;
@@ -57,8 +58,6 @@ export interface HttpTrigger<T> {
 
 export type Trigger<T> = KafkaTrigger<T> | CronTrigger<T> | HttpTrigger<T>;
 
-const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
-
 /**
  * Triggers a function for every record of a Kafka topic (or of several topics, e.g. dead-letter topics),
  * validated by `schema`. Give exactly one of `topic` and `topics`.
@@ -93,7 +92,7 @@ function topicsOf(options: { topic?: string; topics?: readonly string[] }): read
   const topics = options.topics ?? [options.topic as string];
   if (topics.length === 0) throw new TypeError('kafka(): topics must name at least one topic');
   for (const topic of topics) {
-    if (!TOPIC.test(topic)) throw new TypeError(`kafka(): topic "${topic}" must match ${TOPIC.source}`);
+    if (!isTopicName(topic)) throw new TypeError(`kafka(): topic "${topic}" must match ${TOPIC_PATTERN.source}`);
   }
   if (new Set(topics).size !== topics.length)
     throw new TypeError(`kafka(): topics has duplicates: ${topics.join(', ')}`);

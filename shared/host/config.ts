@@ -37,6 +37,15 @@ const HostEnv = z.object({
   /** Partitions of one function consumed at the same time by a replica (keys within one run in parallel too). */
   HEARTH_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
   HEARTH_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1_000).default(4),
+  /** Parked durable executions this replica resumes at the same time. */
+  HEARTH_DURABLE_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
+  /**
+   * How long a replica's claim on a running durable execution lasts without renewal (renewed every
+   * third of it): after a crash, another replica resumes the execution this much later at most.
+   */
+  HEARTH_DURABLE_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
+  /** Kafka group session timeout: a member that stops heartbeating loses its partitions this much later. */
+  HEARTH_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(1_800_000).default(30_000),
 });
 
 export type HostConfig = z.output<typeof HostEnv>;

@@ -1,16 +1,18 @@
 import type { Server } from 'node:http';
-import type { AnyFunction, OutgoingMessage } from '../core/index.ts';
+import type { AnyFunction, InvokeDeps, OutgoingMessage } from '../core/index.ts';
+import { DurableResumer } from '../core/durable/resumer.ts';
 import {
   functionGroupId,
   replayGroupId,
   startFunctionConsumer,
   type FunctionConsumer,
 } from '../adapters/kafka/index.ts';
+import { startWaitConsumer, type WaitConsumer } from '../adapters/kafka/wait-consumer.ts';
 import { CronScheduler } from '../adapters/cron/index.ts';
 import { httpFunctionsRoute } from '../adapters/http/functions-route.ts';
 import { startHttpServer } from '../adapters/http/server.ts';
 import type { HttpRoute } from '../adapters/http/types.ts';
-import { pendingOutboxCount } from '../adapters/sql/index.ts';
+import { deadOutboxCount, durableExecutionCounts, pendingOutboxCount } from '../adapters/sql/index.ts';
 import type { Runtime } from './runtime.ts';
 
 /** A running host: consumers, cron, HTTP. */
@@ -21,8 +23,8 @@ export interface Host {
   stop(): Promise<void>;
 }
 
-/** Extra HTTP routes a platform mounts (Knative receiver, Dapr callback). */
-export type PlatformRoutes = (functions: readonly AnyFunction[], rt: Runtime, signal: AbortSignal) => HttpRoute[];
+/** Extra HTTP routes a platform mounts (Knative receiver, Dapr callback), on the host's core deps. */
+export type PlatformRoutes = (functions: readonly AnyFunction[], rt: Runtime, deps: InvokeDeps) => HttpRoute[];
 
 /**
  * Starts the functions on a runtime: on the local platform one consumer group per Kafka function and
@@ -41,7 +43,23 @@ export async function startHost(
 ): Promise<Host> {
   const { config, log, metrics } = rt;
   const shutdown = new AbortController();
-  const deps = rt.deps(shutdown.signal);
+  const base = rt.deps(shutdown.signal);
+  // Every platform resumes parked durable executions and answers their waits from this process.
+  const resumer = new DurableResumer({
+    functions,
+    store: rt.durable,
+    deps: base,
+    owner: rt.replicaId,
+    log,
+    deadLetter: (message) => rt.producer.send([message]),
+    concurrency: config.HEARTH_DURABLE_CONCURRENCY,
+    leaseMs: config.HEARTH_DURABLE_LEASE_MS,
+  });
+  // Executions parked here arm a local timer so they resume on time (the sweep is the fallback).
+  const deps: InvokeDeps = {
+    ...base,
+    ...(base.durable ? { durable: { ...base.durable, onParked: (ref, wakeAt) => resumer.schedule(ref, wakeAt) } } : {}),
+  };
   const local = config.HEARTH_PLATFORM === 'local';
   let accepting = true;
 
@@ -50,6 +68,26 @@ export async function startHost(
   const consumers: FunctionConsumer[] = [];
   let cron: CronScheduler | undefined;
   const sendDeadLetter = (message: OutgoingMessage): Promise<void> => rt.producer.send([message]);
+  // While a dependency is down no new batches are fetched; the ones in flight wait for it.
+  rt.gate.subscribe(() => {
+    const paused = rt.gate.downs().length > 0;
+    for (const consumer of consumers) {
+      if (paused) consumer.pause();
+      else consumer.resume();
+    }
+  });
+  const waitConsumers: WaitConsumer[] = [];
+  for (const fn of functions.filter((f) => (f.durable?.waitsFor.length ?? 0) > 0)) {
+    const waits = await startWaitConsumer(fn, {
+      transport: rt.transport,
+      store: rt.durable,
+      log,
+      gate: rt.gate,
+      onResolved: () => resumer.wake(),
+    });
+    if (waits) waitConsumers.push(waits);
+  }
+  resumer.start();
   if (local) {
     for (const fn of functions.filter((f) => f.trigger.kind === 'kafka')) {
       consumers.push(
@@ -58,6 +96,7 @@ export async function startHost(
           deps,
           producer: rt.producer,
           partitionsConcurrently: config.HEARTH_PARTITIONS_CONCURRENTLY,
+          sessionTimeoutMs: config.HEARTH_KAFKA_SESSION_TIMEOUT_MS,
           onCrash: (error) => {
             log.error('consumer stopped for good', { function: fn.name, error });
             accepting = false;
@@ -101,6 +140,12 @@ export async function startHost(
     }
   };
   metrics.outboxPending.collect = async () => metrics.outboxPending.set({}, await pendingOutboxCount(rt.sql));
+  metrics.outboxDead.collect = async () => metrics.outboxDead.set({}, await deadOutboxCount(rt.sql));
+  metrics.durableExecutions.collect = async () => {
+    metrics.durableExecutions.reset();
+    for (const [status, n] of Object.entries(await durableExecutionCounts(rt.sql)))
+      metrics.durableExecutions.set({ status }, n);
+  };
   // Depth = records past the replay group's position (`hearth replay` commits there), all of them before any replay.
   metrics.deadLetterDepth.collect = async () => {
     metrics.deadLetterDepth.reset();
@@ -124,10 +169,7 @@ export async function startHost(
   };
   for (const fn of functions) metrics.functionUp.set({ function: fn.name, trigger: fn.trigger.kind }, 1);
 
-  const routes = [
-    httpFunctionsRoute(functions, deps),
-    ...(options.platformRoutes?.(functions, rt, shutdown.signal) ?? []),
-  ];
+  const routes = [httpFunctionsRoute(functions, deps), ...(options.platformRoutes?.(functions, rt, deps) ?? [])];
   const server = await startHttpServer({
     port: config.HEARTH_HTTP_PORT,
     routes,
@@ -142,6 +184,8 @@ export async function startHost(
         await admin.disconnect();
       },
     },
+    paused: () =>
+      rt.gate.downs().map((d) => ({ dependency: d.dependency, since: d.since.toISOString(), error: d.error })),
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.HEARTH_HTTP_PORT;
@@ -158,7 +202,12 @@ export async function startHost(
       const deadline = config.HEARTH_DRAIN_TIMEOUT_MS;
       log.info('draining', { timeoutMs: deadline });
       const started = Date.now();
-      await Promise.all([...consumers.map((c) => c.stop(deadline)), cron?.stop()]);
+      await Promise.all([
+        ...consumers.map((c) => c.stop(deadline)),
+        cron?.stop(),
+        resumer.stop(deadline),
+        ...waitConsumers.map((w) => w.stop()),
+      ]);
       shutdown.abort(new Error('host stopping'));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
@@ -173,6 +222,7 @@ async function ensureTopics(functions: readonly AnyFunction[], rt: Runtime): Pro
   const topics = new Set<string>();
   for (const fn of functions) {
     if (fn.trigger.kind === 'kafka') for (const topic of fn.trigger.topics) topics.add(topic);
+    for (const topic of [...fn.emits, ...(fn.durable?.waitsFor ?? [])]) topics.add(topic);
     topics.add(fn.deadLetterTopic);
   }
   const admin = await rt.transport.admin();

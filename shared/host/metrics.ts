@@ -1,4 +1,4 @@
-import type { InvokeHook } from '../core/index.ts';
+import type { InvokeHook, Outcome } from '../core/index.ts';
 import { MetricsRegistry, type Counter, type Gauge, type Histogram } from '../adapters/telemetry/metrics.ts';
 import { createAgentMetrics, type AgentMetrics } from '../adapters/telemetry/agent-metrics.ts';
 
@@ -23,6 +23,12 @@ export interface HostMetrics {
   deadLetterDepth: Gauge;
   /** hearth_function_up{function, trigger}: 1 per function this replica serves */
   functionUp: Gauge;
+  /** hearth_dependency_up{dependency}: 0 while sql, kv or kafka is down (work that needs it is paused) */
+  dependencyUp: Gauge;
+  /** hearth_outbox_dead (refreshed at scrape): outbox rows parked after repeated publish failures */
+  outboxDead: Gauge;
+  /** hearth_durable_executions{status} (refreshed at scrape): running, parked */
+  durableExecutions: Gauge;
   /** The agent layer's metrics (tasks, steps, tokens, tool calls). */
   agent: AgentMetrics;
 }
@@ -51,6 +57,12 @@ export function createHostMetrics(registry = new MetricsRegistry()): HostMetrics
     retries: registry.counter('hearth_retries_total', 'Failed attempts that will be retried, by function'),
     deadLetterDepth: registry.gauge('hearth_dead_letter_depth', 'Dead letters not yet replayed, per dead-letter topic'),
     functionUp: registry.gauge('hearth_function_up', 'Functions served by this replica (1 each)'),
+    dependencyUp: registry.gauge(
+      'hearth_dependency_up',
+      'Whether a dependency answers (0 while work that needs it is paused)',
+    ),
+    outboxDead: registry.gauge('hearth_outbox_dead', 'Outbox rows parked after repeated publish failures'),
+    durableExecutions: registry.gauge('hearth_durable_executions', 'Durable executions by status (running, parked)'),
     agent: createAgentMetrics(registry),
   };
 }
@@ -65,17 +77,23 @@ export function metricsHook(metrics: HostMetrics): InvokeHook {
     const outcome = await next();
     const fn = info.fn.name;
     metrics.duration.observe({ function: fn }, (performance.now() - started) / 1000);
-    const label =
-      outcome.status === 'done'
-        ? outcome.duplicate
-          ? 'duplicate'
-          : 'done'
-        : outcome.status === 'retry'
-          ? 'retry'
-          : 'dead_letter';
-    metrics.invocations.inc({ function: fn, outcome: label });
-    if (outcome.status === 'retry') metrics.retries.inc({ function: fn });
+    metrics.invocations.inc({ function: fn, outcome: outcomeLabel(outcome) });
+    if (outcome.status === 'retry' && !outcome.paused) metrics.retries.inc({ function: fn });
     if (outcome.status === 'dead-letter') metrics.deadLetters.inc({ function: fn, reason: outcome.reason });
     return outcome;
   };
+}
+
+/** The `outcome` label of hearth_invocations_total. */
+function outcomeLabel(outcome: Outcome): string {
+  switch (outcome.status) {
+    case 'done':
+      if (outcome.duplicate) return 'duplicate';
+      if (outcome.cancelled) return 'cancelled';
+      return outcome.parked ? 'parked' : 'done';
+    case 'retry':
+      return outcome.paused ? 'paused' : 'retry';
+    case 'dead-letter':
+      return 'dead_letter';
+  }
 }

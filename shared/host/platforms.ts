@@ -14,15 +14,13 @@ export function platformRoutes(platform: Platform): PlatformRoutes | undefined {
     case 'local':
       return undefined;
     case 'knative':
-      return (functions, rt, signal) => {
+      return (functions, _rt, deps) => {
         const pushed = functions.filter((f) => f.trigger.kind !== 'http');
         const only = pushed.length === 1 ? pushed[0]?.name : undefined;
-        return [knativeReceiver(functions, rt.deps(signal), only ? { defaultFunction: only } : {})];
+        return [knativeReceiver(functions, deps, only ? { defaultFunction: only } : {})];
       };
     case 'dapr':
       // Cron bindings have no dead-letter topic: a dead-lettered tick goes out through the host's producer.
-      return (functions, rt, signal) => [
-        daprRoutes(functions, rt.deps(signal), { deadLetter: (m) => rt.producer.send([m]) }),
-      ];
+      return (functions, rt, deps) => [daprRoutes(functions, deps, { deadLetter: (m) => rt.producer.send([m]) })];
   }
 }

@@ -1,17 +1,18 @@
 import { hostname } from 'node:os';
 import type { InvokeDeps, KvStore, Logger } from '../core/index.ts';
-import { jsonLogger } from '../core/index.ts';
-import { kafkaConnectionFromEnv, kafkajsTransport } from '../adapters/kafka/index.ts';
+import { DependencyGate, jsonLogger } from '../core/index.ts';
+import { kafkaConnectionFromEnv, kafkajsTransport, kafkaPublisher } from '../adapters/kafka/index.ts';
 import type { KafkaTransport, TransportProducer } from '../adapters/kafka/index.ts';
 import { kvStoreFromEnv } from '../adapters/kv/index.ts';
 import {
   functionMigrationSources,
   migrate,
   OutboxRelay,
+  PgDurableStore,
   PgEffectStore,
   PgSqlStore,
-  poolConfigOf,
   readSqlEnv,
+  sqlPoolsOf,
   type MigrationSource,
 } from '../adapters/sql/index.ts';
 import { otelAgentTelemetry } from '../adapters/telemetry/agent-telemetry.ts';
@@ -29,8 +30,15 @@ import { fileURLToPath } from 'node:url';
 export interface Runtime {
   config: HostConfig;
   log: Logger;
+  /** Pool for everything but event transactions (ctx.database, journal, relay, sweeps). */
   sql: PgSqlStore;
+  /** Pool of event transactions (short functions' handlers). */
+  txSql: PgSqlStore;
   kv: KvStore;
+  /** The durable execution store (journal, leases, waits). */
+  durable: PgDurableStore;
+  /** Outages are reported here; paused work resumes when the probe sees the dependency back. */
+  gate: DependencyGate;
   transport: KafkaTransport;
   producer: TransportProducer;
   relay: OutboxRelay;
@@ -74,10 +82,11 @@ export async function createRuntime(
     options.log ??
     jsonLogger({ level: config.HEARTH_LOG_LEVEL, base: { replica: replicaId }, context: traceLogFields });
 
-  const sql = new PgSqlStore({
-    pool: poolConfigOf(sqlEnv),
-    log,
-  });
+  const pools = sqlPoolsOf(sqlEnv);
+  // Short connect retries: an outage longer than that is waited out by the gate, not inside a call.
+  const connectRetry = { attempts: 3, initialDelayMs: 100, maxDelayMs: 1_000 };
+  const sql = new PgSqlStore({ pool: pools.direct, log, connectRetry });
+  const txSql = new PgSqlStore({ pool: pools.transactions, log, connectRetry });
   const transport = kafkajsTransport(kafkaConnection, { log });
   let producer: TransportProducer;
   try {
@@ -88,16 +97,33 @@ export async function createRuntime(
     producer = await transport.producer();
   } catch (error) {
     // A failed start leaves no open pool behind.
-    await sql.close();
+    await Promise.all([sql.close(), txSql.close()]);
     throw error;
   }
-  const publisher = { publish: (messages: Parameters<TransportProducer['send']>[0]) => producer.send(messages) };
-  const relay = new OutboxRelay({ store: sql, publisher, log });
   const metrics = createHostMetrics();
+  const gate = new DependencyGate({
+    log,
+    probes: {
+      sql: () => sql.ping(),
+      kv: () => kv.ping(),
+      kafka: async () => {
+        const admin = await transport.admin();
+        await admin.disconnect();
+      },
+    },
+    onChange: (dependency, up) => metrics.dependencyUp.set({ dependency }, up ? 1 : 0),
+  });
+  for (const dependency of ['sql', 'kv', 'kafka']) metrics.dependencyUp.set({ dependency }, 1);
+  const publisher = kafkaPublisher(producer, {
+    admin: () => transport.admin(),
+    ...(config.HEARTH_CREATE_TOPICS ? { createWithPartitions: config.HEARTH_TOPIC_PARTITIONS } : {}),
+  });
+  const relay = new OutboxRelay({ store: sql, publisher, log, gate });
+  const durable = new PgDurableStore(sql, { onCommitted: () => relay.notify() });
   // Started once everything connected, so a failed start leaks no SDK. OTEL_* select the exporters;
   // without an endpoint (and without processors given) no SDK starts and spans are no-ops.
   const tracing = startTracing(env, options.spanProcessors ? { spanProcessors: options.spanProcessors } : {});
-  const effects = new PgEffectStore(sql, { log, onCommitted: () => relay.notify() });
+  const effects = new PgEffectStore(txSql, { log, onCommitted: () => relay.notify() });
   relay.start();
   const previousAgentTelemetry = setAgentTelemetry(otelAgentTelemetry(metrics.agent));
   const hooks = tracing ? [tracingHook(), metricsHook(metrics)] : [metricsHook(metrics)];
@@ -109,17 +135,28 @@ export async function createRuntime(
     config,
     log,
     sql,
+    txSql,
     kv,
+    durable,
+    gate,
     transport,
     producer,
     relay,
     metrics,
     replicaId,
-    deps: (signal) => ({ ...traced, log, hooks, ...(signal ? { signal } : {}) }),
+    deps: (signal) => ({
+      ...traced,
+      log,
+      hooks,
+      gate,
+      durable: { store: durable, owner: replicaId, leaseMs: config.HEARTH_DURABLE_LEASE_MS },
+      ...(signal ? { signal } : {}),
+    }),
     close: async () => {
       await relay.stop();
+      gate.close();
       await producer.disconnect();
-      await sql.close();
+      await Promise.all([sql.close(), txSql.close()]);
       setAgentTelemetry(previousAgentTelemetry);
       await tracing?.shutdown();
     },

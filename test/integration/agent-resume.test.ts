@@ -1,19 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadCheckpoint } from '../../shared/agent/checkpoint/store.ts';
 import { AgentRunner } from '../../shared/agent/runner/runner.ts';
 import { defineTool } from '../../shared/agent/tools/define.ts';
-import { invokeToolCall } from '../../shared/agent/tools/invoke.ts';
 import { ToolRegistry } from '../../shared/agent/tools/registry.ts';
 import { agentDirectory, type AgentProfile } from '../../shared/agent/types/agent.ts';
+import type { AgentResult } from '../../shared/agent/types/task.ts';
+import { defineFunction, kafka } from '../../shared/core/index.ts';
+import { durableHarness, type DurableHarness } from '../support/durable.ts';
 import { startScriptedProvider, type ScriptedProvider } from '../support/scripted-provider.ts';
 import { agentHarness, answer, callTools, scriptedModel, sentMessages, type AgentHarness } from './agent-harness.ts';
 
 let h: AgentHarness;
+let d: DurableHarness;
 let llm: ScriptedProvider;
 
 beforeAll(async () => {
   h = await agentHarness('agent_resume');
+  d = await durableHarness(h.sql, h.kv);
   llm = await startScriptedProvider();
 });
 afterAll(async () => {
@@ -37,8 +40,28 @@ function effectTool() {
   return { tool, executions };
 }
 
-describe('checkpoints', () => {
-  it('resumes a crashed run at step 3 without re-running the side effects of steps 1-2', async () => {
+/** A durable function running one agent on its steps. */
+function agentFunction(runner: () => AgentRunner, results: AgentResult[], stepsSeen: number[]) {
+  return defineFunction({
+    name: h.id('durable-agent').toLowerCase(),
+    trigger: kafka({
+      topic: 'agent-resume',
+      schema: z.object({ taskId: z.string(), sessionId: z.string(), agent: z.string() }),
+    }),
+    durable: true,
+    handler: async (task, ctx) => {
+      const result = await runner().run(
+        { ...task, prompt: 'charge three times', maxSteps: 4 },
+        { steps: ctx, onStep: (e) => void stepsSeen.push(e.step) },
+      );
+      results.push(result);
+      return result.status;
+    },
+  });
+}
+
+describe('agent runs on durable steps', () => {
+  it('resumes a run handed over after step 2 without calling the model or the tool again', async () => {
     const { tool, executions } = effectTool();
     const { model, name } = scriptedModel(llm, 'resume');
     const agent = h.id('agent');
@@ -49,7 +72,7 @@ describe('checkpoints', () => {
       sessionTokenCap: 1_000_000,
       dailyTokenCap: 1_000_000,
     };
-    const makeRunner = () =>
+    const runner = () =>
       new AgentRunner({
         model,
         registry: new ToolRegistry().register(tool),
@@ -57,83 +80,78 @@ describe('checkpoints', () => {
         kv: h.kv,
         agents: agentDirectory([profile]),
       });
-    const task = { taskId: h.id('task'), sessionId: h.id('session'), agent, prompt: 'charge three times', maxSteps: 4 };
     llm.script(name, [
       callTools([{ name: 'charge', args: { amount: 1 } }]),
       callTools([{ name: 'charge', args: { amount: 2 } }]),
       callTools([{ name: 'charge', args: { amount: 3 } }]),
       answer('charged 6'),
     ]);
-
-    const crashed = await makeRunner().run(task, {
-      onStep: (e) => {
-        if (e.step === 2) throw new Error('simulated crash');
-      },
-    });
-    expect(crashed).toMatchObject({ status: 'failed', errorCode: 'interrupted', resumable: true, stepsUsed: 2 });
-    expect(executions).toEqual([`${task.taskId}:1:0`, `${task.taskId}:2:0`]);
-    expect((await loadCheckpoint(h.sql, task.taskId))?.step).toBe(2);
-
+    const results: AgentResult[] = [];
     const seen: number[] = [];
-    const resumed = await makeRunner().run(task, { onStep: (e) => void seen.push(e.step) });
-    expect(resumed).toMatchObject({ status: 'completed', output: 'charged 6', stepsUsed: 4 });
-    expect(seen).toEqual([3, 4]);
+    const fn = agentFunction(runner, results, seen);
+    const task = { taskId: h.id('task'), sessionId: h.id('session'), agent };
+    const eventId = h.id('event');
+
+    // The host "stops" after step 2: the execution parks, handed over, with steps 1-2 journaled.
+    const first = await d.run(fn, task, { eventId, shouldYield: () => seen.length >= 2 });
+    expect(first).toMatchObject({ status: 'done', parked: { reason: 'yield' } });
+    expect(llm.requestsFor(name)).toHaveLength(2);
+    expect(executions).toEqual([`${task.taskId}:1:0`, `${task.taskId}:2:0`]);
+
+    // Redelivered: the journal replays steps 1-2, then steps 3-4 run.
+    const second = await d.run(fn, task, { eventId });
+    expect(second).toMatchObject({ status: 'done', value: 'completed' });
+    expect(llm.requestsFor(name)).toHaveLength(4);
     expect(executions).toEqual([`${task.taskId}:1:0`, `${task.taskId}:2:0`, `${task.taskId}:3:0`]);
-    expect(resumed.toolCalls).toHaveLength(3);
-    // The first call after the resume carried the tool results of steps 1 and 2.
+    expect(results.at(-1)).toMatchObject({ status: 'completed', output: 'charged 6', stepsUsed: 4 });
+    expect(results.at(-1)?.toolCalls).toHaveLength(3);
+    // The first call after the resume carried the tool results of steps 1 and 2, read from the journal.
     const firstAfterResume = sentMessages(llm.requestsFor(name)[2]);
     expect(firstAfterResume.filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content) as unknown)).toEqual([
       { charged: 1 },
       { charged: 2 },
     ]);
+    // Usage is recorded once per step, whatever the replays.
+    const { rows } = await h.sql.query<{ n: string }>(
+      'SELECT count(*) AS n FROM agent_token_ledger WHERE task_id = $1',
+      [task.taskId],
+    );
+    expect(Number(rows[0]?.n)).toBe(4);
+
+    // A third delivery of the same event is a duplicate: nothing runs.
+    expect(await d.run(fn, task, { eventId })).toEqual({ status: 'done', duplicate: true });
     expect(llm.requestsFor(name)).toHaveLength(4);
-    expect(await loadCheckpoint(h.sql, task.taskId)).toBeNull();
   });
 
-  it('returns the stored result when a side-effecting call is repeated with the same key', async () => {
+  it('passes a tool refusal from the approval hook to the model instead of running the tool', async () => {
     const { tool, executions } = effectTool();
-    const registry = new ToolRegistry().register(tool);
-    const site = {
-      agent: h.id('agent'),
-      allowedTools: ['charge'],
-      taskId: h.id('task'),
-      sessionId: h.id('s'),
-      step: 1,
-      callIndex: 0,
-    };
-    const call = { id: 'c1', type: 'function' as const, function: { name: 'charge', arguments: '{"amount":7}' } };
-    const first = await invokeToolCall({ registry, sql: h.sql, kv: h.kv }, call, site);
-    const second = await invokeToolCall({ registry, sql: h.sql, kv: h.kv }, call, site);
-    expect(first.content).toBe('{"charged":7}');
-    expect(second.content).toBe(first.content);
-    expect(executions).toHaveLength(1);
-  });
-
-  it('keeps the checkpoint when the run is aborted between steps', async () => {
-    const { tool } = effectTool();
-    const { model, name } = scriptedModel(llm, 'abort');
+    const { model, name } = scriptedModel(llm, 'approve');
     const agent = h.id('agent');
     const profile: AgentProfile = {
       name: agent,
       systemPrompt: 'test',
       allowedTools: ['charge'],
-      sessionTokenCap: 1_000_000,
-      dailyTokenCap: 1_000_000,
+      sessionTokenCap: 1e6,
+      dailyTokenCap: 1e6,
     };
+    const asked: string[] = [];
     const runner = new AgentRunner({
       model,
       registry: new ToolRegistry().register(tool),
       sql: h.sql,
       kv: h.kv,
       agents: agentDirectory([profile]),
+      approve: (request) => {
+        asked.push(`${request.tool}:${request.arguments}`);
+        return Promise.resolve({ approved: false, reason: 'too expensive' });
+      },
     });
-    const task = { taskId: h.id('task'), sessionId: h.id('session'), agent, prompt: 'go' };
-    llm.script(name, [callTools([{ name: 'charge', args: { amount: 1 } }]), answer('done')]);
-    const controller = new AbortController();
-    const result = await runner.run(task, { signal: controller.signal, onStep: () => controller.abort() });
-    expect(result).toMatchObject({ status: 'cancelled', errorCode: 'interrupted', resumable: true, stepsUsed: 1 });
-    expect((await loadCheckpoint(h.sql, task.taskId))?.step).toBe(1);
-    const resumed = await runner.run(task);
-    expect(resumed).toMatchObject({ status: 'completed', output: 'done', stepsUsed: 2 });
+    llm.script(name, [callTools([{ name: 'charge', args: { amount: 9 } }]), answer('not charged')]);
+    const result = await runner.run({ taskId: h.id('task'), sessionId: h.id('s'), agent, prompt: 'charge' });
+    expect(result).toMatchObject({ status: 'completed', output: 'not charged' });
+    expect(executions).toEqual([]);
+    expect(asked).toEqual(['charge:{"amount":9}']);
+    const toolMessage = sentMessages(llm.requestsFor(name)[1]).find((m) => m.role === 'tool');
+    expect(toolMessage?.content).toBe('refused: not approved (too expensive)');
   });
 });

@@ -203,7 +203,7 @@ describe('built-in tools', () => {
     expect(contents[2]).toMatch(/^error: rejected: relation "agent_checkpoints" is not allowed/);
   });
 
-  it('notify sends once per idempotency key', async () => {
+  it("notify sends with the call's idempotency key, and the call is audited", async () => {
     const { runner, name, task } = setup('notify', ['notify'], new ToolRegistry().register(notifyTool(notifier)));
     llm.script(name, [
       callTools([{ name: 'notify', args: { recipient: 'a@example.com', subject: 'Hi', body: 'Your order shipped' } }]),
@@ -217,9 +217,7 @@ describe('built-in tools', () => {
       key: `${task.taskId}:1:0`,
       notification: { topic: 'agent.notifications', recipient: 'a@example.com' },
     });
-    const stored = await h.sql.query('SELECT tool FROM agent_tool_effects WHERE idempotency_key = $1', [
-      `${task.taskId}:1:0`,
-    ]);
-    expect(stored.rows).toEqual([{ tool: 'notify' }]);
+    const audited = await h.sql.query('SELECT tool, status FROM agent_tool_calls WHERE task_id = $1', [task.taskId]);
+    expect(audited.rows).toEqual([{ tool: 'notify', status: 'ok' }]);
   });
 });

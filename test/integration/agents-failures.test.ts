@@ -132,11 +132,13 @@ describe('agents example: failures', () => {
       expect.arrayContaining(['dispatch:notify:1', 'failed:notify:1', 'dispatch:notify:2', 'done:notify']),
     );
     expect(await notifications()).toBe(1);
-    const effects = await env.pool.query<{ n: string }>(
-      "SELECT count(*) AS n FROM agent_tool_effects WHERE tool = 'notify' AND idempotency_key LIKE $1",
-      [`${taskId}/%`],
+    // The notify call is one journaled step of the run, replayed (not run again) by attempt 2.
+    const journaled = await env.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM hearth_steps WHERE function_name = 'notifier-agent' AND execution_key = $1
+         AND step_id LIKE 'agent:notifier:tool:%'`,
+      [`${taskId}/notify`],
     );
-    expect(Number(effects.rows[0]?.n)).toBe(1);
+    expect(Number(journaled.rows[0]?.n)).toBe(1);
     const calls = await env.pool.query<{ n: string }>(
       "SELECT count(*) AS n FROM agent_tool_calls WHERE tool = 'notify' AND task_id LIKE $1",
       [`${taskId}/%`],

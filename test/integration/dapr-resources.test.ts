@@ -1,5 +1,5 @@
 // The committed dapr/ resources equal a fresh generation, every one validates against its dapr.io schema
-// (../shared/schemas beside the repo), and the self-hosted set loads in a REAL daprd without errors
+// (test/schemas), and the self-hosted set loads in a REAL daprd without errors
 // (components, resiliency policies and the declarative subscriptions).
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -13,8 +13,9 @@ import { DAPR_DIR, generateDaprFiles } from '../../infra/generate-dapr.ts';
 import type { DaprResource } from '../../infra/dapr/types.ts';
 import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from '../support/pg.ts';
 import { errorLines, startDaprd, type Daprd } from './dapr-harness.ts';
+import { SCHEMAS_DIR } from '../support/schemas.ts';
 
-const schemas = path.resolve(import.meta.dirname, '../../../shared/schemas/dapr.io');
+const schemas = path.join(SCHEMAS_DIR, 'dapr.io');
 const FILES: Record<string, string> = {
   'dapr.io/v1alpha1/Component': 'component_v1alpha1.json',
   'dapr.io/v2alpha1/Subscription': 'subscription_v2alpha1.json',

@@ -1,5 +1,5 @@
 // The committed knative/ manifests equal a fresh generation, and every custom resource validates against
-// its JSON schema (../shared/schemas beside the repo; KafkaSource/KafkaSink from infra/knative/schemas),
+// its JSON schema (test/schemas; KafkaSource/KafkaSink from infra/knative/schemas),
 // which is itself shown to catch a wrong field or a wrong type.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,9 +11,10 @@ import { generateKnativeFiles, KNATIVE_DIR } from '../../infra/generate-knative.
 import { literalViolations } from '../../infra/knative/env.ts';
 import { DEFAULT_KNATIVE_SETTINGS } from '../../infra/knative/settings.ts';
 import type { K8sObject } from '../../infra/knative/types.ts';
+import { SCHEMAS_DIR } from '../support/schemas.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const sharedSchemas = path.resolve(repoRoot, '../shared/schemas');
+const sharedSchemas = SCHEMAS_DIR;
 const localSchemas = path.join(repoRoot, 'infra/knative/schemas');
 const SCHEMA_FILES: Record<string, string> = {
   'serving.knative.dev/v1/Service': path.join(sharedSchemas, 'serving.knative.dev/service_v1.json'),

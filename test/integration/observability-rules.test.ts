@@ -12,9 +12,10 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createHostMetrics } from '../../shared/host/metrics.ts';
 import { repoRoot } from '../support/host-process.ts';
+import { SCHEMAS_DIR } from '../support/schemas.ts';
 
 const obs = path.join(repoRoot, 'observability');
-const schemas = path.resolve(repoRoot, '../shared/schemas/monitoring.coreos.com');
+const schemas = path.join(SCHEMAS_DIR, 'monitoring.coreos.com');
 const ajv = new Ajv({ strict: false, allErrors: true });
 const load = async (file: string): Promise<unknown> => parse(await readFile(file, 'utf8')) as unknown;
 const validator = async (file: string) =>

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PoolConfig } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutgoingMessage, SqlTx } from '../../shared/core/index.ts';
+import { DependencyUnavailableError, type OutgoingMessage, type SqlTx } from '../../shared/core/index.ts';
 import {
   functionMigrationSources,
   insertOutbox,
   migrate,
   OutboxRelay,
+  deadOutboxCount,
   pendingOutboxCount,
   PgEffectStore,
   PgSqlStore,
@@ -36,7 +37,7 @@ function collectingPublisher(latencyMs = 0): Publisher & { sent: OutgoingMessage
       if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
       if (publisher.failNext > 0) {
         publisher.failNext -= 1;
-        throw new Error('broker unavailable');
+        throw new DependencyUnavailableError('kafka', 'broker unavailable');
       }
       publisher.sent.push(...messages);
     },
@@ -168,7 +169,7 @@ describe('PgEffectStore, outbox relay and migrations', () => {
     await relay.stop();
   });
 
-  it('keeps rows after a failed publish and sends them on the next flush', async () => {
+  it('keeps rows while the broker is down and sends them on the next flush', async () => {
     await clearOutbox();
     await store.transaction((tx) => insertOutbox(tx, [message('retry-1'), message('retry-2')]));
     const publisher = collectingPublisher();
@@ -179,6 +180,40 @@ describe('PgEffectStore, outbox relay and migrations', () => {
     expect(await relay.flush()).toBe(2);
     expect(publisher.sent.map((m) => m.headers['ce_id'])).toEqual(['retry-1', 'retry-2']);
     expect(await pendingOutboxCount(store)).toBe(0);
+    await relay.stop();
+  });
+
+  it('retries a row the broker refuses, then parks it as dead, while the rows behind it go out', async () => {
+    await clearOutbox();
+    const bad = { ...message('refused-1'), topic: 'no-such-topic' };
+    await store.transaction((tx) =>
+      insertOutbox(tx, [bad, ...['after-1', 'after-2', 'after-3'].map((id) => message(id))]),
+    );
+    const sent: string[] = [];
+    const publisher = {
+      publish(messages: readonly OutgoingMessage[]): Promise<void> {
+        if (messages.some((m) => m.topic === 'no-such-topic')) return Promise.reject(new Error('unknown topic'));
+        sent.push(...messages.map((m) => m.headers['ce_id'] ?? ''));
+        return Promise.resolve();
+      },
+    };
+    const relay = new OutboxRelay({ store, publisher, maxAttempts: 2 });
+    expect(await relay.flush()).toBe(3);
+    expect(sent).toEqual(['after-1', 'after-2', 'after-3']);
+    const first = await store.query<{ attempts: number; last_error: string; dead_at: Date | null }>(
+      'SELECT attempts, last_error, dead_at FROM hearth_outbox',
+    );
+    expect(first.rows).toEqual([{ attempts: 1, last_error: 'unknown topic', dead_at: null }]);
+    // Not claimable again before its backoff; then the second failure parks it.
+    expect(await relay.flush()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(await relay.flush()).toBe(0);
+    expect(relay.parked).toBe(1);
+    expect(await pendingOutboxCount(store)).toBe(0);
+    expect(await deadOutboxCount(store)).toBe(1);
+    await store.transaction((tx) => insertOutbox(tx, [message('later')]));
+    expect(await relay.flush()).toBe(1);
+    expect(sent.at(-1)).toBe('later');
     await relay.stop();
   });
 
@@ -238,6 +273,8 @@ describe('PgEffectStore, outbox relay and migrations', () => {
   });
 });
 
+const RUNTIME_MIGRATIONS = ['hearth/001_runtime.sql', 'hearth/002_durable.sql', 'hearth/003_outbox_retry.sql'];
+
 describe('migrate', () => {
   it('is idempotent and safe when several processes run it at once', async () => {
     const schema = await createTestSchema('sql_migrate');
@@ -245,10 +282,10 @@ describe('migrate', () => {
     try {
       const results = await Promise.all(stores.map((s) => migrate(s)));
       // Every migration was applied by exactly one of the runners.
-      expect(results.flat().sort()).toEqual(['hearth/001_runtime.sql']);
+      expect(results.flat().sort()).toEqual(RUNTIME_MIGRATIONS);
       expect(await migrate(stores[0]!)).toEqual([]);
-      const { rows } = await stores[0]!.query('SELECT version FROM hearth_migrations');
-      expect(rows).toEqual([{ version: 'hearth/001_runtime.sql' }]);
+      const { rows } = await stores[0]!.query('SELECT version FROM hearth_migrations ORDER BY version');
+      expect(rows).toEqual(RUNTIME_MIGRATIONS.map((version) => ({ version })));
       expect(await pendingOutboxCount(stores[0]!)).toBe(0);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
@@ -273,7 +310,7 @@ describe('migrate', () => {
       const sources = await functionMigrationSources(root);
       expect(sources.map((s) => s.namespace)).toEqual(['functions/order-ledger']);
       expect(await migrate(store, { sources })).toEqual([
-        'hearth/001_runtime.sql',
+        ...RUNTIME_MIGRATIONS,
         'functions/order-ledger/001_orders.sql',
         'functions/order-ledger/002_totals.sql',
       ]);

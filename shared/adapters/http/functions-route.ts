@@ -76,7 +76,8 @@ export interface HttpAnswer {
 }
 
 /**
- * Maps an outcome to its HTTP answer: 200 with the handler's value, 202 for a duplicate, 503 with
+ * Maps an outcome to its HTTP answer: 200 with the handler's value, 202 for a duplicate or a parked
+ * durable execution, 409 for a cancelled one, 503 with
  * Retry-After for a retry, 400/413 for bad input, 422 for non-retriable, 500 otherwise (no internals).
  * Shared by the host's route and the Azure Functions HTTP trigger.
  * @example httpAnswerOf({ status: 'done', duplicate: true }) // { status: 202, body: { duplicate: true }, headers: {} }
@@ -85,6 +86,9 @@ export function httpAnswerOf(outcome: Outcome): HttpAnswer {
   switch (outcome.status) {
     case 'done':
       if (outcome.duplicate) return { status: 202, body: { duplicate: true }, headers: {} };
+      // A durable function that waits (sleep, waitForEvent) finishes later, on any replica.
+      if (outcome.parked) return { status: 202, body: { status: 'accepted', parked: outcome.parked }, headers: {} };
+      if (outcome.cancelled) return { status: 409, body: { error: 'cancelled' }, headers: {} };
       return { status: 200, body: outcome.value ?? { ok: true }, headers: {} };
     case 'retry':
       return {

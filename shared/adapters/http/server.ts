@@ -15,6 +15,8 @@ export interface HostHttpOptions {
   log: Logger;
   /** False while draining: /ready answers 503 so load balancers stop sending traffic. */
   accepting: () => boolean;
+  /** Dependencies known to be down (work that needs them is paused); /ready names them. */
+  paused?: () => { dependency: string; since: string; error: string }[];
 }
 
 /**
@@ -56,8 +58,20 @@ export async function startHttpServer(options: HostHttpOptions): Promise<Server>
         }
       }),
     );
-    const ok = checks.every(([, state]) => state === 'ok');
-    sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks: Object.fromEntries(checks) });
+    const paused = options.paused?.() ?? [];
+    const ok = checks.every(([, state]) => state === 'ok') && paused.length === 0;
+    const down = [
+      ...new Set([
+        ...checks.filter(([, state]) => state !== 'ok').map(([name]) => name),
+        ...paused.map((p) => p.dependency),
+      ]),
+    ];
+    sendJson(res, ok ? 200 : 503, {
+      status: ok ? 'ready' : 'not ready',
+      checks: Object.fromEntries(checks),
+      ...(down.length > 0 ? { down } : {}),
+      ...(paused.length > 0 ? { paused } : {}),
+    });
   }
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -21,7 +21,8 @@ export interface BatchProcessorOptions extends RecordDeliveryOptions {
  */
 export function batchProcessor(options: BatchProcessorOptions): (batch: PartitionBatch) => Promise<void> {
   const { fn, consumer, drain, log } = options;
-  const grouped = fn.batchSize > 1 && options.deps.effects.runBatch !== undefined;
+  // Durable functions run outside any transaction, so there is nothing to group.
+  const grouped = fn.batchSize > 1 && !fn.durable && options.deps.effects.runBatch !== undefined;
   return async (batch) => {
     const { records } = batch;
     if (records.length === 0 || drain.aborted) return;

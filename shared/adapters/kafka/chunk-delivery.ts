@@ -45,7 +45,10 @@ export async function deliverChunk(
       done[entry.index] = true;
       notifyOutcome(options, envelope, { outcome, ...delivery });
     } else if (outcome.status === 'retry') {
-      later.push({ entry, prior: { delayMs: outcome.delayMs, failure: outcome.failure } });
+      later.push({
+        entry,
+        prior: { delayMs: outcome.delayMs, failure: outcome.failure, ...(outcome.paused ? { paused: true } : {}) },
+      });
     } else {
       later.push({ entry });
     }

@@ -26,6 +26,9 @@ export interface FunctionConsumerOptions {
 /** A running function consumer. */
 export interface FunctionConsumer {
   readonly groupId: string;
+  /** Stops fetching new batches (a dependency is down); batches in flight go on. */
+  pause(): void;
+  resume(): void;
   /**
    * Drains: stops fetching, ends retry waits (those events stay uncommitted), lets running handlers
    * finish, commits, disconnects. After `timeoutMs` running handlers are aborted and it gives up waiting.
@@ -64,6 +67,7 @@ export async function startFunctionConsumer(
       topics,
       fromBeginning: options.fromBeginning ?? true,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      rebalanceTimeoutMs: rebalanceTimeoutOf(fn),
       onCrash: options.onCrash,
       partitionsConcurrently: options.partitionsConcurrently,
     })
@@ -120,10 +124,32 @@ export async function startFunctionConsumer(
     }
     log.info('function consumer stopped');
   };
+  const each = (action: 'pause' | 'resume'): void => {
+    for (const topic of topics) {
+      try {
+        consumer[action](topic);
+      } catch (error) {
+        log.debug(`${action} failed`, { error });
+      }
+    }
+  };
   return {
     groupId,
+    pause: () => each('pause'),
+    resume: () => {
+      if (!drain.signal.aborted) each('resume');
+    },
     stop: (timeoutMs = 30_000) => (stopping ??= stop(timeoutMs)),
   };
+}
+
+/**
+ * How long the group waits for this member to rejoin in a rebalance: a durable function finishes the
+ * step it is in before it lets go of a partition, so the wait covers its longest step (the function's
+ * timeoutMs), within Kafka's usual bounds.
+ */
+function rebalanceTimeoutOf(fn: AnyFunction): number {
+  return fn.durable ? Math.min(1_800_000, Math.max(60_000, fn.timeoutMs + 30_000)) : 60_000;
 }
 
 /** Waits for `work` at most `ms`; true when it settled in time. */

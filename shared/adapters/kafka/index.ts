@@ -8,8 +8,8 @@ export { kafkaConnectionFromEnv, kafkajsConfig } from './kafkajs-config.ts';
 export type { KafkaConnection } from './kafkajs-config.ts';
 export { kafkajsTransport, kafkaTransportFromEnv } from './kafkajs-transport.ts';
 export type { KafkajsTransportOptions } from './kafkajs-transport.ts';
-export { kafkaPublisher } from './publisher.ts';
-export type { Publisher } from './publisher.ts';
+export { isKafkaOutage } from './errors.ts';
+export { kafkaPublisher, UnknownTopicError } from './publisher.ts';
 export { readToEnd } from './read-to-end.ts';
 export type { ReadToEndOptions } from './read-to-end.ts';
 export type {

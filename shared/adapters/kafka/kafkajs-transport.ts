@@ -1,5 +1,7 @@
 import { Kafka, Partitioners, type EachBatchPayload, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { DependencyUnavailableError } from '../../core/errors.ts';
 import type { LogLevel } from '../../core/logger.ts';
+import { isKafkaOutage } from './errors.ts';
 import type { Logger, OutgoingMessage } from '../../core/ports.ts';
 import { kafkaConnectionFromEnv, kafkajsConfig, type KafkaConnection } from './kafkajs-config.ts';
 import type {
@@ -58,14 +60,24 @@ async function connectProducer(kafka: Kafka, retries: number): Promise<Transport
     async send(messages) {
       if (messages.length === 0) return;
       const byTopic = new Map<string, OutgoingMessage[]>();
-      for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic,
-          messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-        })),
-      });
+      for (const m of messages) {
+        const list = byTopic.get(m.topic);
+        if (list) list.push(m);
+        else byTopic.set(m.topic, [m]);
+      }
+      try {
+        await producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, list]) => ({
+            topic,
+            messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+          })),
+        });
+      } catch (error) {
+        if (isKafkaOutage(error))
+          throw new DependencyUnavailableError('kafka', (error as Error).message, { cause: error });
+        throw error;
+      }
     },
     disconnect: () => producer.disconnect(),
   };
@@ -75,6 +87,7 @@ async function connectConsumer(kafka: Kafka, options: ConsumerOptions): Promise<
   const consumer = kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
     heartbeatInterval: Math.max(500, Math.floor((options.sessionTimeoutMs ?? 30_000) / 10)),
     // Stopping waits for the fetch in flight; a short long-poll keeps drains quick at ~1 idle fetch/s.
     maxWaitTimeInMs: options.maxWaitMs ?? 1_000,
@@ -201,6 +214,7 @@ async function connectAdmin(kafka: Kafka): Promise<TransportAdmin> {
         if (!missing.every((name) => left.has(name))) throw error;
       }
     },
+    listTopics: () => admin.listTopics(),
     async groupLag(groupId, topics) {
       const committed = await retryRetriable(() => admin.fetchOffsets({ groupId, topics: [...topics] }));
       const lags: PartitionLag[] = [];

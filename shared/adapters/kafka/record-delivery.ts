@@ -4,7 +4,9 @@ import { deliver, type Delivery } from '../../core/deliver.ts';
 import type { Envelope } from '../../core/envelope.ts';
 import type { InvokeDeps } from '../../core/invoke.ts';
 import type { DeadLetterReason, FailureInfo } from '../../core/outcome.ts';
-import type { Logger } from '../../core/ports.ts';
+import { sleep } from '../../core/backoff.ts';
+import { dependencyOf } from '../../core/errors.ts';
+import type { Logger, OutgoingMessage } from '../../core/ports.ts';
 import { heartbeatingWait } from './heartbeat-wait.ts';
 import type { PartitionBatch, TransportProducer, TransportRecord } from './transport.ts';
 
@@ -43,6 +45,8 @@ export function envelopeOf(batch: PartitionBatch, record: TransportRecord): Enve
 export interface PriorFailure {
   delayMs: number;
   failure: FailureInfo;
+  /** The attempt could not run (a dependency was down): it cost no attempt. */
+  paused?: boolean;
 }
 
 /**
@@ -69,12 +73,23 @@ export async function deliverRecord(
   };
   try {
     if (prior) {
-      await wait(prior.delayMs);
+      await wait(prior.paused ? 0 : prior.delayMs);
       if (drain.aborted) return false;
-      envelope.attempt = 2;
+      if (!prior.paused) envelope.attempt = 2;
     }
-    const deps = { ...options.deps, signal: controller.signal };
-    const delivery = await deliver(fn, envelope, deps, wait, prior ? { firstFailureAt: prior.failure.at } : {});
+    const deps = {
+      ...options.deps,
+      signal: controller.signal,
+      // A durable execution stops before its next step when this member drains or loses the partition.
+      shouldYield: () => drain.aborted || batch.isStale(),
+    };
+    const delivery = await deliver(
+      fn,
+      envelope,
+      deps,
+      wait,
+      prior && !prior.paused ? { firstFailureAt: prior.failure.at } : {},
+    );
     const outcome = delivery.outcome;
     if (outcome.status === 'dead-letter') {
       await publishDeadLetter(options, envelope, outcome.reason, outcome.failure, delivery);
@@ -89,7 +104,11 @@ export async function deliverRecord(
   }
 }
 
-/** Publishes a dead letter and waits for the broker; a failure throws so the batch is redelivered. */
+/**
+ * Publishes a dead letter and waits for the broker. While the broker is down it waits (heartbeating)
+ * for it to come back; a letter the broker refuses goes out without its body; only when even that fails
+ * does it throw, so the batch is delivered again.
+ */
 export async function publishDeadLetter(
   options: RecordDeliveryOptions,
   envelope: Envelope,
@@ -102,7 +121,7 @@ export async function publishDeadLetter(
     source.kind === 'kafka' ? { partition: source.partition, offset: source.offset, reason } : { reason };
   const letter = deadLetterMessage(options.fn, envelope, reason, failure, delivery);
   try {
-    await options.producer.send([letter]);
+    await sendThroughOutage(options, letter);
   } catch (error) {
     // A letter the broker refuses (too large, most often: an event near the size limit plus headers)
     // would block the partition forever; the source coordinates still point at the original record.
@@ -123,6 +142,22 @@ export async function publishDeadLetter(
     attempts: delivery.attempts,
     errorClass: failure.errorClass,
   });
+}
+
+/** Sends one record; a broker outage is waited out (the gate probes it) instead of failing the batch. */
+async function sendThroughOutage(options: RecordDeliveryOptions, letter: OutgoingMessage): Promise<void> {
+  for (;;) {
+    try {
+      await options.producer.send([letter]);
+      return;
+    } catch (error) {
+      const gate = options.deps.gate;
+      if (dependencyOf(error) !== 'kafka' || !gate || options.drain.aborted) throw error;
+      gate.markDown('kafka', error);
+      // The batch keeps heartbeating meanwhile (batchProcessor's keep-alive).
+      while (!gate.isUp('kafka') && !options.drain.aborted) await sleep(500, options.drain);
+    }
+  }
 }
 
 /** Tells the listener (metrics); a listener that throws never breaks delivery. */

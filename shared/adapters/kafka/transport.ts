@@ -36,6 +36,8 @@ export interface ConsumerOptions {
   partitionsConcurrently?: number;
   /** Group session timeout; a member silent for longer is removed. Default 30 s. */
   sessionTimeoutMs?: number;
+  /** How long the group waits for members to rejoin in a rebalance. Default 60 s. */
+  rebalanceTimeoutMs?: number;
   /** Called when the client stops consuming for good (a crash it will not restart from). */
   onCrash?: (error: Error) => void;
   /** How long the broker may hold a fetch open waiting for records. Default 1 s. */
@@ -55,7 +57,10 @@ export interface TransportConsumer {
   stop(): Promise<void>;
 }
 
-/** Publishes records; idempotent, acknowledged by all in-sync replicas. */
+/**
+ * Publishes records; idempotent, acknowledged by all in-sync replicas. A broker outage rejects with
+ * DependencyUnavailableError('kafka'); a refused record (too large, unknown topic) with kafkajs' error.
+ */
 export interface TransportProducer {
   send(messages: readonly OutgoingMessage[]): Promise<void>;
   disconnect(): Promise<void>;
@@ -77,6 +82,8 @@ export interface PartitionLag {
 export interface TransportAdmin {
   /** Creates the topics that do not exist yet. */
   ensureTopics(names: readonly string[], partitions: number): Promise<void>;
+  /** Names of the topics the cluster has. */
+  listTopics(): Promise<string[]>;
   groupLag(groupId: string, topics: readonly string[]): Promise<PartitionLag[]>;
   /** Deletes the topics that exist. */
   deleteTopics(names: readonly string[]): Promise<void>;

@@ -1,4 +1,4 @@
-import { HearthError } from '../../core/index.ts';
+import { DependencyUnavailableError, HearthError } from '../../core/index.ts';
 
 /**
  * Typed failures of the SQL adapter plus the SQLSTATE classification that decides what the
@@ -19,15 +19,23 @@ export class SqlRetriesExhaustedError extends HearthError {
 }
 
 /**
- * The connection broke after COMMIT was sent: the transaction may or may not have committed. Not
- * retried here; the caller's ledger makes a re-run of the whole event safe.
+ * The database could not be reached, or dropped the connection: an outage, not the event's fault, so
+ * work pauses until it answers again instead of spending attempts.
  */
-export class SqlCommitUnknownError extends HearthError {
+export class SqlUnavailableError extends DependencyUnavailableError {
   constructor(cause: unknown) {
-    super(`SQL COMMIT result unknown (connection lost after COMMIT was sent): ${describe(cause)}`, {
-      code: 'sql_commit_unknown',
-      cause,
-    });
+    super('sql', describe(cause), { cause });
+    this.name = 'SqlUnavailableError';
+  }
+}
+
+/**
+ * The connection broke after COMMIT was sent: the transaction may or may not have committed. Not
+ * retried here; the caller's ledger makes a re-run of the whole event safe, so it pauses like an outage.
+ */
+export class SqlCommitUnknownError extends DependencyUnavailableError {
+  constructor(cause: unknown) {
+    super('sql', `COMMIT result unknown (connection lost after COMMIT was sent): ${describe(cause)}`, { cause });
     this.name = 'SqlCommitUnknownError';
   }
 }

@@ -41,8 +41,11 @@ export function readSqlEnv(env: Record<string, string | undefined>): SqlEnvConfi
   let poolMax: number | undefined;
   if (rawMax) {
     poolMax = Number(rawMax);
-    if (!Number.isInteger(poolMax) || poolMax < 1 || poolMax > 1_000) {
-      throw new ConfigError('HEARTH_SQL_POOL_MAX', `must be an integer from 1 to 1000, got "${rawMax.slice(0, 40)}"`);
+    if (!Number.isInteger(poolMax) || poolMax < 2 || poolMax > 1_000) {
+      throw new ConfigError(
+        'HEARTH_SQL_POOL_MAX',
+        `must be an integer from 2 to 1000 (one share for event transactions, one for steps, journal and outbox, so neither can starve the other), got "${rawMax.slice(0, 40)}"`,
+      );
     }
   }
   const rawTimeout = env['HEARTH_SQL_STATEMENT_TIMEOUT_MS']?.trim();
@@ -66,9 +69,22 @@ export function poolConfigOf(config: SqlEnvConfig): PoolConfig {
     connectionString: config.connectionString,
     max: config.poolMax ?? 10,
     connectionTimeoutMillis: 10_000,
-    // No idle-in-transaction limit: an agent handler may think (call an LLM) inside its transaction.
     statement_timeout: config.statementTimeoutMs,
   };
+}
+
+/**
+ * Splits HEARTH_SQL_POOL_MAX into two pools: event transactions (a short function's handler holds one
+ * while it runs) and everything else (durable steps' journal, ctx.database, the relay, sweeps), each
+ * of which holds a connection for one statement or one short transaction and never asks for a second.
+ * A handler holding a transaction may wait for the other pool, never the reverse: no deadlock.
+ * @example const { transactions, direct } = sqlPoolsOf(readSqlEnv(process.env)) // 5 + 5 of 10
+ */
+export function sqlPoolsOf(config: SqlEnvConfig): { transactions: PoolConfig; direct: PoolConfig } {
+  const total = config.poolMax ?? 10;
+  const transactions = Math.ceil(total / 2);
+  const base = poolConfigOf(config);
+  return { transactions: { ...base, max: transactions }, direct: { ...base, max: total - transactions } };
 }
 
 /**

@@ -1,3 +1,5 @@
+export { durableExecutionCounts, PgDurableStore } from './durable-store.ts';
+export type { PgDurableStoreOptions } from './durable-store.ts';
 export { PgEffectStore } from './effects.ts';
 export type { PgEffectStoreOptions } from './effects.ts';
 export {
@@ -8,8 +10,9 @@ export {
   sqlStateOf,
   SqlTxAbortedError,
   SqlTxFinishedError,
+  SqlUnavailableError,
 } from './errors.ts';
-export { pgSqlStoreFromEnv, poolConfigOf, readSqlEnv } from './from-env.ts';
+export { pgSqlStoreFromEnv, poolConfigOf, readSqlEnv, sqlPoolsOf } from './from-env.ts';
 export type { SqlEnvConfig } from './from-env.ts';
 export { pruneLedger } from './ledger.ts';
 export { migrate } from './migrate.ts';
@@ -21,7 +24,7 @@ export {
   runtimeMigrations,
 } from './migration-sources.ts';
 export type { Migration, MigrationSource } from './migration-sources.ts';
-export { insertOutbox, pendingOutboxCount } from './outbox.ts';
+export { deadOutboxCount, insertOutbox, pendingOutboxCount } from './outbox.ts';
 export type { OutboxRow } from './outbox.ts';
 export { OutboxRelay } from './relay.ts';
 export type { OutboxRelayOptions, Publisher } from './relay.ts';

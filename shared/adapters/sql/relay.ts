@@ -1,53 +1,64 @@
-import { jsonLogger } from '../../core/index.ts';
-import type { Logger, OutgoingMessage, SqlStore } from '../../core/index.ts';
-import { claimOutbox, deleteOutbox, releaseOutbox, type OutboxRow } from './outbox.ts';
+import { backoffDelay, dependencyOf, jsonLogger } from '../../core/index.ts';
+import type { DependencyGate, Logger, OutgoingMessage, Publisher, SqlStore } from '../../core/index.ts';
+import { claimOutbox, deleteOutbox, failOutbox, releaseOutbox, type OutboxRow } from './outbox.ts';
 
-/** Sends messages to the broker; implemented by the Kafka adapter. Resolves once all are acknowledged. */
-export interface Publisher {
-  publish(messages: OutgoingMessage[]): Promise<void>;
-}
+export type { Publisher };
 
 export interface OutboxRelayOptions {
   store: SqlStore;
   publisher: Publisher;
   log?: Logger;
+  /** Where a broker outage is reported (the relay then waits for the probe instead of hammering). */
+  gate?: DependencyGate;
   /** Rows claimed and published per round trip. Default 100. */
   batchSize?: number;
   /** How often to look for rows left behind (a crashed replica, a failed publish). Default 1 s. */
   sweepIntervalMs?: number;
   /** How long a claim keeps other relays off a batch. Default 30 s; publishing must finish well within it. */
   leaseMs?: number;
+  /** Publish attempts of one row before it is parked as dead. Default 5 (about 15 s of backoff). */
+  maxAttempts?: number;
 }
+
+const ROW_RETRY = { attempts: Number.MAX_SAFE_INTEGER, initialDelayMs: 1_000, maxDelayMs: 60_000 };
 
 /**
  * Publishes the transactional outbox. Delivery is AT-LEAST-ONCE: a crash between publish and DELETE, or a
  * publish slower than the lease, publishes a row again. Consumers dedupe by the message's `ce_id`
  * through their ledger, so effects stay exactly-once. One relay publishes in (created_at, seq) order,
  * which keeps per-key order from one function; across replicas, or when an expired claim is re-sent,
- * order is not guaranteed.
+ * order is not guaranteed. A row the broker refuses (unknown topic, oversize) is retried with backoff
+ * and then parked as dead with its reason; it never holds up the rows behind it. A broker outage
+ * publishes nothing and hands every row back.
  * @example const relay = new OutboxRelay({ store: sql, publisher }); relay.start(); relay.notify()
  */
 export class OutboxRelay {
   readonly #store: SqlStore;
   readonly #publisher: Publisher;
   readonly #log: Logger;
+  readonly #gate: DependencyGate | undefined;
   readonly #batchSize: number;
   readonly #sweepIntervalMs: number;
   readonly #leaseMs: number;
+  readonly #maxAttempts: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
   #again = false;
   #stopped = false;
   /** Rows published since creation (a published-twice row counts twice). */
   published = 0;
+  /** Rows parked as dead since creation. */
+  parked = 0;
 
   constructor(options: OutboxRelayOptions) {
     this.#store = options.store;
     this.#publisher = options.publisher;
     this.#log = options.log ?? jsonLogger({ level: 'warn', base: { component: 'outbox-relay' } });
+    this.#gate = options.gate;
     this.#batchSize = positive(options.batchSize ?? 100, 'batchSize');
     this.#sweepIntervalMs = positive(options.sweepIntervalMs ?? 1_000, 'sweepIntervalMs');
     this.#leaseMs = positive(options.leaseMs ?? 30_000, 'leaseMs');
+    this.#maxAttempts = positive(options.maxAttempts ?? 5, 'maxAttempts');
   }
 
   /** Starts the periodic sweep. */
@@ -61,6 +72,8 @@ export class OutboxRelay {
   /** Asks for a flush soon (after a commit queued messages); never throws, failures are logged. */
   notify(): void {
     if (this.#stopped) return;
+    // While the broker is down the gate's probe decides when to try again.
+    if (this.#gate && !this.#gate.isUp('kafka')) return;
     this.flush().catch((error: unknown) => this.#log.warn('outbox flush failed; the sweep retries', { error }));
   }
 
@@ -95,25 +108,75 @@ export class OutboxRelay {
       for (;;) {
         const rows = await this.#store.transaction((tx) => claimOutbox(tx, this.#batchSize, this.#leaseMs));
         if (rows.length === 0) break;
-        await this.#publishClaimed(rows);
-        total += rows.length;
+        total += await this.#publishClaimed(rows);
         if (rows.length < this.#batchSize) break;
       }
     } while (this.#again);
     return total;
   }
 
-  async #publishClaimed(rows: OutboxRow[]): Promise<void> {
-    const ids = rows.map((row) => row.id);
+  /** Publishes a claimed batch; on a refusal, row by row so only the bad rows wait. Returns rows sent. */
+  async #publishClaimed(rows: OutboxRow[]): Promise<number> {
     try {
       await this.#publisher.publish(rows.map(toMessage));
+      this.published += rows.length;
+      await this.#store.transaction((tx) =>
+        deleteOutbox(
+          tx,
+          rows.map((row) => row.id),
+        ),
+      );
+      return rows.length;
     } catch (error) {
-      // Hand the rows back now rather than after the lease; some may have been sent (at-least-once).
-      await this.#store.transaction((tx) => releaseOutbox(tx, ids)).catch(() => undefined);
-      throw error;
+      if (dependencyOf(error) === 'kafka') return this.#outage(rows, error);
     }
-    this.published += rows.length;
-    await this.#store.transaction((tx) => deleteOutbox(tx, ids));
+    const sent: string[] = [];
+    for (const [index, row] of rows.entries()) {
+      try {
+        await this.#publisher.publish([toMessage(row)]);
+        sent.push(row.id);
+      } catch (error) {
+        if (dependencyOf(error) === 'kafka') {
+          await this.#deleteSent(sent);
+          await this.#outage(rows.slice(index), error);
+        }
+        await this.#refused(row, error);
+      }
+    }
+    await this.#deleteSent(sent);
+    return sent.length;
+  }
+
+  async #deleteSent(ids: string[]): Promise<void> {
+    this.published += ids.length;
+    if (ids.length > 0) await this.#store.transaction((tx) => deleteOutbox(tx, ids));
+  }
+
+  /** The broker is unreachable: hand the rows back now (some may have been sent: at-least-once). */
+  async #outage(rows: OutboxRow[], error: unknown): Promise<never> {
+    await this.#store
+      .transaction((tx) =>
+        releaseOutbox(
+          tx,
+          rows.map((row) => row.id),
+        ),
+      )
+      .catch(() => undefined);
+    this.#gate?.markDown('kafka', error);
+    throw error;
+  }
+
+  async #refused(row: OutboxRow, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    const attempts = row.attempts + 1;
+    const dead = await this.#store.transaction((tx) =>
+      failOutbox(tx, row.id, reason, backoffDelay(ROW_RETRY, attempts), this.#maxAttempts),
+    );
+    const fields = { topic: row.topic, id: row.id, attempts, error: reason };
+    if (dead) {
+      this.parked += 1;
+      this.#log.error('outbox row parked as dead after repeated publish failures', fields);
+    } else this.#log.warn('outbox row refused by the broker; retrying it later', fields);
   }
 }
 

@@ -8,8 +8,10 @@ import {
   SqlCommitUnknownError,
   SqlRetriesExhaustedError,
   SqlTxAbortedError,
+  SqlUnavailableError,
   sqlStateOf,
 } from './errors.ts';
+import { Limiter } from './limiter.ts';
 import { ClientTx } from './tx.ts';
 
 /** Why a transaction is re-run: a serialization failure/deadlock, or the database was unreachable. */
@@ -49,6 +51,7 @@ export class PgSqlStore implements SqlStore {
   readonly #txRetry: RetryPolicy;
   readonly #connectRetry: RetryPolicy;
   readonly #onRetry: ((info: SqlRetryInfo) => void) | undefined;
+  readonly #limiter: Limiter;
   #closing: Promise<void> | undefined;
   /** Total re-runs since the store was created, all reasons. */
   retries = 0;
@@ -59,17 +62,39 @@ export class PgSqlStore implements SqlStore {
     this.#connectRetry = { attempts: 10, initialDelayMs: 100, maxDelayMs: 5_000, ...options.connectRetry };
     this.#onRetry = options.onRetry;
     this.#pool = new pg.Pool(options.pool);
+    this.#limiter = new Limiter(options.pool.max ?? 10);
     // Without a listener an idle client's error (e.g. the DB restarting) would crash the process.
     this.#pool.on('error', (error) => this.#log.warn('idle SQL connection failed; the pool dropped it', { error }));
   }
 
-  /** Runs one statement outside any explicit transaction (autocommit). */
+  /**
+   * Runs one statement outside any explicit transaction (autocommit). A single statement that failed
+   * with 40001 did not commit, so it is re-run like a transaction; an unreachable database throws
+   * {@link SqlUnavailableError}.
+   */
   async query<R extends Record<string, unknown> = Record<string, unknown>>(
     text: string,
     params?: readonly unknown[],
   ): Promise<{ rows: R[]; rowCount: number }> {
-    const result = await this.#pool.query<R>(text, params as unknown[] | undefined);
-    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    for (let failures = 0; ;) {
+      const release = await this.#limiter.acquire();
+      try {
+        const result = await this.#pool.query<R>(text, params as unknown[] | undefined);
+        return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        if (isConnectionError(error)) throw new SqlUnavailableError(error);
+        if (!isRetryableTxError(error)) throw error;
+        failures += 1;
+        if (failures >= this.#txRetry.attempts) throw new SqlRetriesExhaustedError(failures, error);
+        const delayMs = backoffDelay(this.#txRetry, failures);
+        this.retries += 1;
+        this.#onRetry?.({ reason: 'serialization', attempt: failures, delayMs, error });
+        release();
+        await sleep(delayMs);
+      } finally {
+        release();
+      }
+    }
   }
 
   async transaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
@@ -80,7 +105,10 @@ export class PgSqlStore implements SqlStore {
       const policy = attempt.reason === 'serialization' ? this.#txRetry : this.#connectRetry;
       failures[attempt.reason] += 1;
       const count = failures[attempt.reason];
-      if (count >= policy.attempts) throw new SqlRetriesExhaustedError(count, attempt.error);
+      if (count >= policy.attempts) {
+        if (attempt.reason === 'connection') throw new SqlUnavailableError(attempt.error);
+        throw new SqlRetriesExhaustedError(count, attempt.error);
+      }
       const delayMs = backoffDelay(policy, count);
       this.retries += 1;
       this.#onRetry?.({ reason: attempt.reason, attempt: count, delayMs, error: attempt.error });
@@ -96,7 +124,7 @@ export class PgSqlStore implements SqlStore {
   }
 
   async ping(): Promise<void> {
-    await this.#pool.query('SELECT 1');
+    await this.query('SELECT 1');
   }
 
   /** Ends the pool; safe to call more than once. */
@@ -106,6 +134,15 @@ export class PgSqlStore implements SqlStore {
   }
 
   async #attempt<T>(work: (tx: SqlTx) => Promise<T>): Promise<Attempt<T>> {
+    const release = await this.#limiter.acquire();
+    try {
+      return await this.#attemptOnClient(work);
+    } finally {
+      release();
+    }
+  }
+
+  async #attemptOnClient<T>(work: (tx: SqlTx) => Promise<T>): Promise<Attempt<T>> {
     let client: PoolClient;
     try {
       client = await this.#pool.connect();
@@ -149,6 +186,8 @@ export class PgSqlStore implements SqlStore {
       // The work may wrap or replace the database error (e.g. a failed-transaction 25P02 after a 40001).
       if (isRetryableTxError(error) || isRetryableTxError(tx.firstError))
         return { ok: false, reason: 'serialization', error };
+      // The connection dropped mid-transaction: nothing committed, and it is the database's outage.
+      if (isConnectionError(error) && !(error instanceof SqlUnavailableError)) throw new SqlUnavailableError(error);
       throw error;
     }
     tx.markCommitting();

@@ -53,14 +53,17 @@ export class UsageLedger {
   }
 
   /**
-   * Writes a ledger row, then bumps (or rebuilds) the KV counters.
+   * Writes the ledger row of a task's step (once: a replayed step finds its row and records nothing),
+   * then bumps (or rebuilds) the KV counters.
    * @example await ledger.record({ agent, sessionId, taskId, step: 1, model: 'gpt-4o-mini', promptTokens: 100, completionTokens: 20, totalTokens: 120, costUsd: 0.0001 })
    */
   async record(entry: UsageEntry): Promise<void> {
     const day = this.#day();
-    await this.#sql.query(
+    // Runs of one task never overlap (a durable execution holds a lease), so "if absent" is enough.
+    const { rowCount } = await this.#sql.query(
       `INSERT INTO agent_token_ledger (agent, session_id, task_id, step, usage_day, model, prompt_tokens, completion_tokens, total_tokens, cost_usd)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+        WHERE NOT EXISTS (SELECT 1 FROM agent_token_ledger WHERE task_id = $3 AND step = $4)`,
       [
         entry.agent,
         entry.sessionId,
@@ -74,6 +77,7 @@ export class UsageLedger {
         entry.costUsd,
       ],
     );
+    if (rowCount === 0) return;
     await Promise.all([
       this.#bump(sessionKey(entry.sessionId), entry.totalTokens, SESSION_TTL_MS, () =>
         this.#sumSession(entry.sessionId),

@@ -19,6 +19,27 @@ export interface AgentRunnerDeps {
   logger?: Logger;
   /** Spans and metrics around runs, model and tool calls; default the one the host installed (else no-op). */
   telemetry?: AgentTelemetry;
+  /**
+   * Asked before every side-effecting tool call (human in the loop); a refusal goes back to the model
+   * instead of running the tool. A durable function waits here with ctx.waitForEvent.
+   */
+  approve?: (request: ApprovalRequest) => Promise<ApprovalDecision>;
+}
+
+/** A side-effecting tool call waiting for someone's yes. */
+export interface ApprovalRequest {
+  tool: string;
+  /** The arguments the model gave, as JSON text. */
+  arguments: string;
+  step: number;
+  callIndex: number;
+}
+
+/** The answer to an {@link ApprovalRequest}. */
+export interface ApprovalDecision {
+  approved: boolean;
+  /** Why not (a comment, or "timed out"); shown to the model. */
+  reason?: string;
 }
 
 /**

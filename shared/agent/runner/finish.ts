@@ -1,31 +1,34 @@
-import { deleteCheckpoint } from '../checkpoint/store.ts';
 import type { AgentErrorCode, AgentResult, AgentStatus, AgentTask } from '../types/task.ts';
 import type { AgentRunnerDeps } from './deps.ts';
 import { buildResult, type RunState } from './result.ts';
+import type { AgentSteps } from './steps.ts';
 
 /**
- * Ends a run. Unless `keep` (an interrupted run that can resume), the checkpoint is deleted and the
- * prompt and final output are appended to session memory; then the result is built.
- * @example return finishRun(deps, task, state, started, 'failed', 'max_steps_reached', 'stopped after 8 steps')
+ * Ends a run. A finished run (not `resumable`) appends its prompt and final output to session memory,
+ * once (a journaled step), then the result is built.
+ * @example return finishRun(deps, steps, prefix, task, state, started, 'failed', 'max_steps_reached', 'stopped after 8 steps')
  */
 export async function finishRun(
-  deps: Pick<AgentRunnerDeps, 'sql' | 'memory'>,
+  deps: Pick<AgentRunnerDeps, 'memory'>,
+  steps: AgentSteps,
+  prefix: string,
   task: AgentTask,
   state: RunState,
   started: number,
   status: AgentStatus,
   code?: AgentErrorCode,
   error?: string,
-  keep = false,
+  resumable = false,
 ): Promise<AgentResult> {
-  if (!keep) {
-    await deleteCheckpoint(deps.sql, task.taskId);
-    if (deps.memory && state.output) {
-      await deps.memory.append(task.sessionId, task.agent, [
+  const memory = deps.memory;
+  if (!resumable && memory && state.output) {
+    await steps.step(`${prefix}memory`, async () => {
+      await memory.append(task.sessionId, task.agent, [
         { role: 'user', content: task.prompt },
         { role: 'assistant', content: state.output },
       ]);
-    }
+      return null;
+    });
   }
-  return buildResult(task.taskId, state, started, status, { code, error, resumable: keep });
+  return buildResult(task.taskId, state, started, status, { code, error, resumable });
 }

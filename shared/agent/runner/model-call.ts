@@ -6,15 +6,22 @@ import type { AgentErrorCode, AgentTask } from '../types/task.ts';
 import { runnerTelemetry, type AgentRunnerDeps } from './deps.ts';
 import type { StepPrompt } from './step-prompt.ts';
 
-/** A model answer, or why the run has to stop (its checkpoint is kept: a model outage is resumable). */
-export type ModelCallResult =
-  | { ok: true; response: ChatResponse }
-  | { ok: false; code: Extract<AgentErrorCode, 'all_models_failed' | 'model_error'>; message: string };
+/**
+ * A model call that failed for now (a fallback cascade gave up, or the provider erred). Never journaled:
+ * the run ends resumable and a later attempt calls the model again.
+ */
+export class ModelCallFailed extends Error {
+  readonly code: Extract<AgentErrorCode, 'all_models_failed' | 'model_error'>;
+  constructor(code: ModelCallFailed['code'], message: string) {
+    super(message);
+    this.name = 'ModelCallFailed';
+    this.code = code;
+  }
+}
 
 /**
- * Makes a step's model call inside an LLM span. Never rejects: a failure becomes `all_models_failed`
- * (a fallback cascade gave up) or `model_error`.
- * @example const call = await callModel(deps, task, step, next, tools, options.signal)
+ * Makes a step's model call inside an LLM span; throws {@link ModelCallFailed} when it fails.
+ * @example const response = await callModel(deps, task, step, next, tools, signal)
  */
 export async function callModel(
   deps: AgentRunnerDeps,
@@ -23,7 +30,7 @@ export async function callModel(
   next: StepPrompt,
   tools: ToolSpec[],
   signal: AbortSignal | undefined,
-): Promise<ModelCallResult> {
+): Promise<ChatResponse> {
   const { model } = deps;
   try {
     const llmAttrs = {
@@ -35,7 +42,7 @@ export async function callModel(
       maxTokens: next.maxTokens,
       toolCount: tools.length,
     };
-    const response = await runnerTelemetry(deps).llmCall(llmAttrs, () =>
+    return await runnerTelemetry(deps).llmCall(llmAttrs, () =>
       model.complete({
         messages: next.prompt,
         tools: tools.length > 0 ? tools : undefined,
@@ -43,16 +50,16 @@ export async function callModel(
         signal,
       }),
     );
-    return { ok: true, response };
   } catch (error) {
     const err = ensureError(error);
     const code = (err as { code?: unknown }).code === 'all_models_failed' ? 'all_models_failed' : 'model_error';
-    return { ok: false, code, message: err.message };
+    throw new ModelCallFailed(code, err.message);
   }
 }
 
 /**
- * Records a model call's tokens (and estimated cost, when prices are known) in the usage ledger.
+ * Records a model call's tokens (and estimated cost, when prices are known) in the usage ledger, once
+ * per task and step: a replayed step records nothing more.
  * @example await recordModelUsage(usage, deps, task, step, response)
  */
 export async function recordModelUsage(

@@ -1,8 +1,16 @@
-import type { Checkpoint } from '../checkpoint/store.ts';
-import type { AgentErrorCode, AgentResult, AgentStatus } from '../types/task.ts';
+import type { ChatMessage } from '../llm/types.ts';
+import type { AgentErrorCode, AgentResult, AgentStatus, ToolCallRecord } from '../types/task.ts';
 
-/** The mutable progress of a run: what a checkpoint stores besides the task identity. */
-export type RunState = Omit<Checkpoint, 'taskId' | 'sessionId' | 'agent'>;
+/** The progress of a run, rebuilt from its journaled steps on every replay. */
+export interface RunState {
+  /** The last step that completed (model answered and its tool calls ran). */
+  step: number;
+  tokensUsed: number;
+  messages: ChatMessage[];
+  toolCalls: ToolCallRecord[];
+  /** Best output so far (the latest assistant text). */
+  output: string;
+}
 
 /**
  * Builds the AgentResult of a run from its state.

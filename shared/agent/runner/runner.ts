@@ -2,7 +2,7 @@ import { ensureError } from '../../core/errors.ts';
 import { formatIssues } from '../../core/schema.ts';
 import { capRefusal } from '../budget/caps.ts';
 import { UsageLedger } from '../budget/usage.ts';
-import { loadCheckpoint, saveCheckpoint } from '../checkpoint/store.ts';
+import type { ChatResponse } from '../llm/types.ts';
 import { hashSessionId } from '../telemetry/session-hash.ts';
 import {
   AgentTaskSchema,
@@ -14,20 +14,21 @@ import {
 import { runnerTelemetry, type AgentRunnerDeps } from './deps.ts';
 import type { RunOptions } from './events.ts';
 import { finishRun } from './finish.ts';
-import { callModel, recordModelUsage } from './model-call.ts';
+import { callModel, ModelCallFailed, recordModelUsage } from './model-call.ts';
 import { openingMessages } from './prompt.ts';
 import { buildResult, invalidTaskResult, type RunState } from './result.ts';
 import { stepPrompt } from './step-prompt.ts';
+import { directSteps, mustPropagate, type AgentSteps } from './steps.ts';
 import { runToolCalls } from './tool-calls.ts';
 
 export type { AgentRunnerDeps } from './deps.ts';
 
-type State = RunState;
-
 /**
- * The budgeted plan -> act -> observe loop. `run` never rejects: every failure is a result with an
- * error code. A run interrupted (abort, onStep throw, model outage, infrastructure error) keeps its
- * checkpoint, so running the same task again resumes after the last completed step.
+ * The budgeted plan -> act -> observe loop. Every model call and every tool call is a journaled step
+ * (`options.steps`, a durable function's ctx): a run that is interrupted (crash, redelivery, hand-over)
+ * and run again replays what it already did, making exactly as many provider requests as one that was
+ * never interrupted. `run` never rejects for the run's own failures, which become a result with an error
+ * code; durable interrupts and dependency outages propagate, so the execution parks or pauses.
  */
 export class AgentRunner {
   readonly #deps: AgentRunnerDeps;
@@ -39,15 +40,15 @@ export class AgentRunner {
   }
 
   /**
-   * Runs (or resumes) a task to a result.
-   * @example const result = await runner.run({ taskId, sessionId, agent: 'support', prompt: 'Where is my order?' }, { onStep })
+   * Runs (or, on a journal, resumes) a task to a result.
+   * @example const result = await runner.run({ taskId, sessionId, agent: 'support', prompt: 'Where is my order?' }, { steps: ctx, onStep })
    */
   async run(input: unknown, options: RunOptions = {}): Promise<AgentResult> {
     const started = performance.now();
     const parsed = AgentTaskSchema.safeParse(input);
     if (!parsed.success) return invalidTaskResult(input, formatIssues(parsed.error.issues));
     const task = parsed.data;
-    const state: State = { step: 0, tokensUsed: 0, messages: [], toolCalls: [], output: '' };
+    const state: RunState = { step: 0, tokensUsed: 0, messages: [], toolCalls: [], output: '' };
     const attrs = {
       agent: task.agent,
       taskId: task.taskId,
@@ -61,6 +62,7 @@ export class AgentRunner {
       try {
         return await this.#run(task, state, options, started);
       } catch (error) {
+        if (mustPropagate(error)) throw error;
         this.#deps.logger?.error('agent run failed', { ...logFields, error: ensureError(error).message });
         return buildResult(task.taskId, state, started, 'failed', {
           code: 'internal_error',
@@ -80,33 +82,29 @@ export class AgentRunner {
     return result;
   }
 
-  async #run(task: AgentTask, state: State, options: RunOptions, started: number): Promise<AgentResult> {
-    const { sql, registry } = this.#deps;
+  async #run(task: AgentTask, state: RunState, options: RunOptions, started: number): Promise<AgentResult> {
+    const { registry } = this.#deps;
+    const steps: AgentSteps = options.steps ?? directSteps();
+    const prefix = options.stepPrefix ?? `agent:${task.taskId}:`;
     const profile = this.#deps.agents(task.agent);
     if (!profile)
       return buildResult(task.taskId, state, started, 'failed', {
         code: 'unknown_agent',
         error: `unknown agent "${task.agent}"`,
       });
-    const checkpoint = await loadCheckpoint(sql, task.taskId);
-    if (checkpoint)
-      Object.assign(state, {
-        step: checkpoint.step,
-        tokensUsed: checkpoint.tokensUsed,
-        messages: checkpoint.messages,
-        toolCalls: checkpoint.toolCalls,
-        output: checkpoint.output,
-      });
-    else state.messages = await openingMessages(task, profile, { memory: this.#deps.memory, sql });
+    // What the prompt starts from (memory, summaries) is read once; a replay sees the same opening.
+    state.messages = await steps.step(`${prefix}opening`, () =>
+      openingMessages(task, profile, { memory: this.#deps.memory, sql: this.#deps.sql }),
+    );
     const tools = registry.specsFor(profile.allowedTools);
-    const end = (status: AgentStatus, code?: AgentErrorCode, error?: string, keep = false): Promise<AgentResult> =>
-      finishRun(this.#deps, task, state, started, status, code, error, keep);
+    const end = (status: AgentStatus, code?: AgentErrorCode, error?: string, resumable = false): Promise<AgentResult> =>
+      finishRun(this.#deps, steps, prefix, task, state, started, status, code, error, resumable);
 
     while (state.step < task.maxSteps) {
       if (options.signal?.aborted) return end('cancelled', 'interrupted', 'run aborted', true);
       const step = state.step + 1;
       const remaining = task.tokenBudget - state.tokensUsed;
-      const refusal = await capRefusal(this.#usage, task, profile);
+      const refusal = await steps.step(`${prefix}caps:${step}`, () => capRefusal(this.#usage, task, profile));
       if (refusal) return end('failed', refusal.code, refusal.message);
       const next = stepPrompt(state.messages, tools, profile, remaining);
       if (!next) {
@@ -116,9 +114,19 @@ export class AgentRunner {
           `${remaining} tokens left of ${task.tokenBudget}, not enough for another step`,
         );
       }
-      const call = await callModel(this.#deps, task, step, next, tools, options.signal);
-      if (!call.ok) return end('failed', call.code, call.message, true);
-      const response = call.response;
+      let response: ChatResponse;
+      try {
+        // One attempt per step: the model client retries and falls back on its own; a failure here is
+        // not journaled, so a later attempt of the task calls the model again.
+        response = await steps.step(
+          `${prefix}model:${step}`,
+          (signal) => callModel(this.#deps, task, step, next, tools, anySignal(options.signal, signal)),
+          { retries: 1 },
+        );
+      } catch (error) {
+        if (error instanceof ModelCallFailed) return end('failed', error.code, error.message, true);
+        throw error;
+      }
       state.tokensUsed += response.usage.totalTokens;
       await recordModelUsage(this.#usage, this.#deps, task, step, response);
       state.messages.push(response.message);
@@ -141,15 +149,15 @@ export class AgentRunner {
         state.step = step;
         return end('failed', 'token_budget_exceeded', `used ${state.tokensUsed} of ${task.tokenBudget} tokens`);
       }
-      const outcomes = await runToolCalls(this.#deps, task, profile, step, calls, options.signal);
+      const outcomes = await runToolCalls(this.#deps, steps, prefix, task, profile, step, calls, options.signal);
       outcomes.forEach((o, i) => state.messages.push({ role: 'tool', tool_call_id: calls[i]!.id, content: o.content }));
       event.toolCalls = outcomes.map((o) => o.record);
       state.toolCalls.push(...event.toolCalls);
       state.step = step;
-      await saveCheckpoint(sql, { taskId: task.taskId, sessionId: task.sessionId, agent: task.agent, ...state });
       try {
         await this.#emit(options, { ...event, tokensUsed: state.tokensUsed });
       } catch (error) {
+        if (mustPropagate(error)) throw error;
         return end('failed', 'interrupted', `onStep failed: ${ensureError(error).message}`, true);
       }
     }
@@ -159,4 +167,8 @@ export class AgentRunner {
   async #emit(options: RunOptions, event: Parameters<NonNullable<RunOptions['onStep']>>[0]): Promise<void> {
     if (options.onStep) await options.onStep(event);
   }
+}
+
+function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
+  return a ? AbortSignal.any([a, b]) : b;
 }

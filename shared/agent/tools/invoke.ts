@@ -1,9 +1,8 @@
 import type { KvStore, SqlStore } from '../../core/ports.ts';
-import { ensureError } from '../../core/errors.ts';
+import { dependencyOf, ensureError } from '../../core/errors.ts';
 import type { ToolCall } from '../llm/types.ts';
 import type { ToolCallRecord } from '../types/task.ts';
 import { recordToolCall, type ToolCallStatus } from './audit.ts';
-import { runOnceByKey } from './effects.ts';
 import { takeRateToken } from './rate-limit.ts';
 import type { ToolRegistry } from './registry.ts';
 import type { RegisteredTool } from './types.ts';
@@ -41,8 +40,9 @@ class ToolTimeoutError extends Error {
 
 /**
  * Runs one tool call the model asked for: parse JSON arguments, validate, check the allow-list and
- * rate limit, run with a timeout (side-effecting tools once per idempotency key), audit. Never throws:
- * every failure becomes tool-result text the model can read and react to.
+ * rate limit, run with a timeout, audit. Side-effecting tools get an idempotency key that is the same
+ * whenever this call is run again (`<taskId>:<step>:<call>`). Every failure of the tool becomes
+ * tool-result text the model can read and react to; only a dependency outage propagates (the run pauses).
  * @example const outcome = await invokeToolCall(deps, call, { agent, allowedTools, taskId, sessionId, step: 1, callIndex: 0 })
  */
 export async function invokeToolCall(
@@ -52,28 +52,8 @@ export async function invokeToolCall(
 ): Promise<ToolCallOutcome> {
   const started = performance.now();
   const name = call.function.name;
-  const finish = async (status: ToolCallStatus, content: string, error?: string): Promise<ToolCallOutcome> => {
-    const durationMs = Math.round(performance.now() - started);
-    try {
-      await recordToolCall(deps.sql, {
-        agent: site.agent,
-        tool: name,
-        taskId: site.taskId,
-        sessionId: site.sessionId,
-        step: site.step,
-        callIndex: site.callIndex,
-        status,
-        error,
-        durationMs,
-      });
-    } catch {
-      // An audit write failure must not turn a successful effect into a failed step; the ledger
-      // of effects (agent_tool_effects) still holds side-effecting results.
-    }
-    const record: ToolCallRecord =
-      status === 'ok' ? { name, ok: true, durationMs } : { name, ok: false, error: error ?? content, durationMs };
-    return { content, status, record };
-  };
+  const finish = (status: ToolCallStatus, content: string, error?: string): Promise<ToolCallOutcome> =>
+    audited(deps, call, site, started, status, content, error);
 
   const tool = deps.registry.get(name);
   if (!site.allowedTools.includes(name)) {
@@ -109,9 +89,56 @@ export async function invokeToolCall(
     const value = await runWithTimeout(tool, checked.value, deps, site);
     return finish('ok', typeof value === 'string' ? value : JSON.stringify(value ?? null));
   } catch (error) {
+    if (dependencyOf(error)) throw error;
     const message = ensureError(error).message;
     return finish('error', `error: ${message}`, message);
   }
+}
+
+/**
+ * The outcome of a call refused before it ran (not approved by a person, for example), audited like
+ * any other call.
+ * @example await refusedToolCall({ sql }, call, site, 'refused: not approved')
+ */
+export function refusedToolCall(
+  deps: Pick<ToolInvokeDeps, 'sql'>,
+  call: ToolCall,
+  site: ToolCallSite,
+  content: string,
+): Promise<ToolCallOutcome> {
+  return audited(deps, call, site, performance.now(), 'refused', content, 'not_approved');
+}
+
+async function audited(
+  deps: Pick<ToolInvokeDeps, 'sql'>,
+  call: ToolCall,
+  site: ToolCallSite,
+  started: number,
+  status: ToolCallStatus,
+  content: string,
+  error?: string,
+): Promise<ToolCallOutcome> {
+  const name = call.function.name;
+  const durationMs = Math.round(performance.now() - started);
+  try {
+    await recordToolCall(deps.sql, {
+      agent: site.agent,
+      tool: name,
+      taskId: site.taskId,
+      sessionId: site.sessionId,
+      step: site.step,
+      callIndex: site.callIndex,
+      status,
+      error,
+      durationMs,
+    });
+  } catch {
+    // An audit write failure must not turn a successful effect into a failed step: the step's journal
+    // row holds the outcome.
+  }
+  const record: ToolCallRecord =
+    status === 'ok' ? { name, ok: true, durationMs } : { name, ok: false, error: error ?? content, durationMs };
+  return { content, status, record };
 }
 
 async function runWithTimeout(
@@ -142,9 +169,7 @@ async function runWithTimeout(
     sql: deps.sql,
     kv: deps.kv,
   };
-  const work = idempotencyKey
-    ? runOnceByKey(deps.sql, idempotencyKey, tool.name, () => tool.execute(args, ctx)).then((r) => r.value)
-    : tool.execute(args, ctx);
+  const work = tool.execute(args, ctx);
   try {
     return await Promise.race([work, timeout]);
   } finally {

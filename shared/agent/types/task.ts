@@ -54,7 +54,7 @@ export const AgentResultSchema = z.object({
   errorCode: AgentErrorCodeSchema.optional(),
   /** A human-readable reason next to errorCode (never prompt text). */
   error: z.string().optional(),
-  /** True when the checkpoint was kept so a redelivery of the task resumes instead of restarting. */
+  /** True when the run stopped short for a reason another attempt may not have (a model outage). */
   resumable: z.boolean().optional(),
   durationMs: z.number().int().nonnegative(),
 });
