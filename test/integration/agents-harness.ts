@@ -15,8 +15,8 @@ export const JWT = {
   issuer: 'hearth-tests',
   audience: 'hearth-tasks',
 };
-export const API_FUNCTIONS = ['tasks-submit', 'tasks-get', 'tasks-events', 'tasks-run'];
-export const CONTROL_FUNCTIONS = ['orchestrator', 'supervisor', 'supervisor-sweep'];
+export const API_FUNCTIONS = ['tasks-submit', 'tasks-get', 'tasks-events', 'tasks-run', 'tasks-input', 'tasks-cancel'];
+export const CONTROL_FUNCTIONS = ['orchestrator', 'supervisor', 'supervisor-sweep', 'task-control'];
 export const WORKER_FUNCTIONS = ['research-agent', 'analyst-agent', 'writer-agent', 'notifier-agent'];
 
 export interface AgentsEnv {
@@ -86,9 +86,14 @@ export async function agentsEnv(name: string): Promise<AgentsEnv> {
         'supervisor',
         'answers',
         'notifications',
+        'input',
+        'control',
         ...['research', 'analyst', 'writer', 'notifier'].map((a) => `work.${a}`),
       ];
-      const groups = [...CONTROL_FUNCTIONS, ...WORKER_FUNCTIONS].map((f) => `hearth.${f}`);
+      const groups = [
+        ...[...CONTROL_FUNCTIONS, ...WORKER_FUNCTIONS].map((f) => `hearth.${f}`),
+        ...WORKER_FUNCTIONS.map((f) => `hearth.${f}.waits`),
+      ];
       await cleanupKafka(
         testKafkaTransport(),
         topics.map((t) => `${prefix}.${t}`),
@@ -138,7 +143,7 @@ export async function readSse(res: Response): Promise<SseEvent[]> {
 }
 
 /**
- * Polls GET /tasks/:id until the task is completed or failed.
+ * Polls GET /tasks/:id until the task is completed, failed or cancelled.
  * @example const task = await waitForTask(url, taskId)
  */
 export async function waitForTask(url: string, taskId: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
@@ -148,7 +153,7 @@ export async function waitForTask(url: string, taskId: string, timeoutMs = 90_00
     `task ${taskId} to end (last: ${JSON.stringify(task).slice(0, 400)})`,
     async () => {
       task = (await (await fetch(`${url}/tasks/${taskId}`, { headers: auth })).json()) as Record<string, unknown>;
-      return task['status'] === 'completed' || task['status'] === 'failed';
+      return ['completed', 'failed', 'cancelled'].includes(String(task['status']));
     },
     timeoutMs,
   );
