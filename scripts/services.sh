@@ -6,6 +6,7 @@
 #   scripts/services.sh down     stop everything this script started
 #   scripts/services.sh status   one line per service; exits 1 if any is down
 #   scripts/services.sh env      export lines for the app and tests: eval "$(scripts/services.sh env)"
+#   scripts/services.sh stop|start postgres|redis|kafka|upstash   one service (outage tests)
 #
 # HEARTH_CACHE and HEARTH_{REDIS,PG,KAFKA,KAFKA_CONTROLLER,UPSTASH}_PORT move a second stack elsewhere.
 set -euo pipefail
@@ -76,14 +77,33 @@ cmd_restart() {
   esac
 }
 
+# Stops or starts one service (outage tests stop a dependency for a while, then bring it back).
+cmd_one() {
+  local action=$1 service=${2:-}
+  case "$service" in
+    postgres | redis | kafka | upstash) ;;
+    *) die "$action: unknown service '$service' (supported: postgres, redis, kafka, upstash)" ;;
+  esac
+  local prefix=$service
+  [ "$service" = postgres ] && prefix=pg
+  if [ "$action" = stop ]; then
+    "${prefix}_stop"
+  else
+    mkdir -p "$RUN_DIR"
+    "${prefix}_start"
+    "${prefix}_wait"
+  fi
+}
+
 case "${1:-}" in
   up) cmd_up ;;
   restart) cmd_restart "${2:-}" ;;
+  stop | start) cmd_one "$1" "${2:-}" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   env) cmd_env ;;
   *)
-    printf 'usage: %s up|down|status|env|restart postgres\n' "$0" >&2
+    printf 'usage: %s up|down|status|env|restart postgres|stop SERVICE|start SERVICE\n' "$0" >&2
     exit 2
     ;;
 esac

@@ -26,7 +26,7 @@ export interface StepServer {
 
 /**
  * Starts the server on a random port; `POST /step` with `{ eventId, stepId }` answers `{ serial }` after
- * `delayMs`, `POST /hold` answers only once `release()` is called.
+ * `delayMs` (or the request's `?delayMs=`), `POST /hold` answers only once `release()` is called.
  * @example const server = await startStepServer({ delayMs: 20 })
  */
 export async function startStepServer(options: { delayMs?: number } = {}): Promise<StepServer> {
@@ -54,8 +54,9 @@ export async function startStepServer(options: { delayMs?: number } = {}): Promi
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ serial: call.serial }));
       };
-      if (req.url === '/hold') held.push(answer);
-      else setTimeout(answer, options.delayMs ?? 0);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/hold') held.push(answer);
+      else setTimeout(answer, Number(url.searchParams.get('delayMs') ?? options.delayMs ?? 0));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

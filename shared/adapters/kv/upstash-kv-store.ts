@@ -7,6 +7,7 @@ import type { SetCommandOptions } from '@upstash/redis';
 import type { KvSetOptions, KvStore } from '../../core/ports.ts';
 import { checkInteger, checkKey, checkPositiveInteger, checkTtlMs } from './arguments.ts';
 import { decodeJson, encodeJson } from './json-codec.ts';
+import { guardKv } from './errors.ts';
 
 /** Options for {@link UpstashKvStore}. */
 export interface UpstashKvStoreOptions {
@@ -23,7 +24,8 @@ export interface UpstashKvStoreOptions {
 const DELETE_IF_EQUALS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 /**
- * KvStore over the Upstash REST API.
+ * KvStore over the Upstash REST API. An endpoint that cannot be reached, or cannot reach Redis, fails
+ * with DependencyUnavailableError('kv') so the work that needed it pauses.
  * @example const kv = new UpstashKvStore({ url: 'http://localhost:8079', token: 'hearth-local-token' });
  */
 export class UpstashKvStore implements KvStore {
@@ -41,6 +43,8 @@ export class UpstashKvStore implements KvStore {
       enableTelemetry: false,
     });
     this.#deleteIfEquals = this.#redis.createScript<number>(DELETE_IF_EQUALS);
+    // Every method's failures are classified in one place (the private fields stay on the target).
+    return guardKv(this);
   }
 
   async get<T = unknown>(key: string): Promise<T | null> {

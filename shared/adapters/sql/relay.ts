@@ -72,9 +72,13 @@ export class OutboxRelay {
   /** Asks for a flush soon (after a commit queued messages); never throws, failures are logged. */
   notify(): void {
     if (this.#stopped) return;
-    // While the broker is down the gate's probe decides when to try again.
-    if (this.#gate && !this.#gate.isUp('kafka')) return;
-    this.flush().catch((error: unknown) => this.#log.warn('outbox flush failed; the sweep retries', { error }));
+    // While the broker or the database is down the gate's probe decides when to try again.
+    if (this.#gate && (!this.#gate.isUp('kafka') || !this.#gate.isUp('sql'))) return;
+    this.flush().catch((error: unknown) => {
+      const dependency = dependencyOf(error);
+      if (dependency && this.#gate) this.#gate.markDown(dependency, error);
+      else this.#log.warn('outbox flush failed; the sweep retries', { error });
+    });
   }
 
   /**

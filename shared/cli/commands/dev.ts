@@ -22,6 +22,17 @@ export const devCommand: Command = {
     rt.log.info('agent model', { model: model.name, provider: model.provider ?? 'unknown' });
     let exitCode = 0;
     let stopOnFatal: ((error: Error) => void) | undefined;
+    // Listen from the start: a SIGTERM while the host is still starting drains it once it is up.
+    let stopNow: ((signal: NodeJS.Signals) => void) | undefined;
+    let early: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      if (stopNow) stopNow(signal);
+      else early = signal;
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
     const host = await startHost(functions, rt, {
       platformRoutes: platformRoutes(config.HEARTH_PLATFORM),
       onFatal: (error) => stopOnFatal?.(error),
@@ -33,17 +44,14 @@ export const devCommand: Command = {
         rt.log.error('stopping after a fatal error', { error });
         host.stop().then(resolve, resolve);
       };
-      const onSignal = (signal: NodeJS.Signals): void => {
+      stopNow = (signal) => {
         rt.log.info('signal received', { signal });
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
         host.stop().then(resolve, (error: unknown) => {
           rt.log.error('drain failed', { error });
           resolve();
         });
       };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+      if (early) stopNow(early);
     });
     return exitCode;
   },

@@ -1,5 +1,6 @@
 import { backoffDelay } from '../backoff.ts';
 import { deadLetterMessage } from '../dead-letter.ts';
+import { dependencyOf } from '../errors.ts';
 import type { AnyFunction } from '../define.ts';
 import { invoke, type InvokeDeps } from '../invoke.ts';
 import type { Logger, OutgoingMessage } from '../ports.ts';
@@ -91,7 +92,11 @@ export class DurableResumer {
       return;
     }
     this.#sweeping = this.#sweep()
-      .catch((error: unknown) => this.#log.warn('durable sweep failed; the next one retries', { error }))
+      .catch((error: unknown) => {
+        const dependency = dependencyOf(error);
+        if (dependency && this.#deps.gate) this.#deps.gate.markDown(dependency, error);
+        else this.#log.warn('durable sweep failed; the next one retries', { error });
+      })
       .finally(() => {
         this.#sweeping = undefined;
         if (this.#again) {
@@ -138,7 +143,8 @@ export class DurableResumer {
 
   async #sweep(): Promise<void> {
     const free = this.#concurrency - this.#running.size;
-    if (free <= 0) return;
+    // While the database is down there is nothing to read; the gate says when it is back.
+    if (free <= 0 || this.#deps.gate?.isUp('sql') === false) return;
     const due = await this.#store.due({
       functions: [...this.#byName.keys()],
       owner: this.#owner,

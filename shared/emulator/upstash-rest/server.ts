@@ -49,9 +49,11 @@ export function createUpstashRestServer(options: UpstashRestServerOptions): Serv
       .catch((error: unknown): Reply => {
         if (error instanceof RestRequestError) return { status: error.status, body: { error: error.message } };
         onError(error instanceof Error ? error : new Error(String(error)));
+        // Not the command's fault (Redis answers those per command): Redis could not be reached. TRYAGAIN
+        // is Redis' own code for "retry later", so clients can tell an outage from a bad command.
         return {
-          status: 500,
-          body: { error: 'ERR the REST server could not run the command (is Redis reachable?); see its log' },
+          status: 503,
+          body: { error: 'TRYAGAIN the REST server cannot reach Redis right now; see its log' },
         };
       })
       .then((reply) => send(res, reply, req.method === 'HEAD'))
