@@ -13,7 +13,7 @@ const UNAVAILABLE_CODES = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'CLUSTERDOWN
  * be reached or cannot reach Redis (so work pauses instead of failing), else the error as it is.
  * @example throw kvFailure(error)
  */
-export function kvFailure(error: unknown): unknown {
+export function kvFailure(error: unknown): Error {
   if (error instanceof DependencyUnavailableError) return error;
   // A body that is not the REST API's JSON: a proxy or gateway answering for an endpoint that is down.
   if (error instanceof errors.UpstashJSONParseError) return unavailable(error);
@@ -24,7 +24,7 @@ export function kvFailure(error: unknown): unknown {
   // fetch failed (refused, reset, DNS, timeout): the endpoint is unreachable. Argument mistakes are
   // TypeErrors too, but without a network cause.
   if (isNetworkFailure(error)) return unavailable(error as Error);
-  return error;
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function isNetworkFailure(error: unknown): boolean {
@@ -47,7 +47,9 @@ export function guardKv<S extends object>(store: S): S {
         try {
           const result = (value as (...a: unknown[]) => unknown).apply(target, args);
           return result instanceof Promise
-            ? result.catch((error: unknown) => Promise.reject(kvFailure(error)))
+            ? result.catch((error: unknown) => {
+                throw kvFailure(error);
+              })
             : result;
         } catch (error) {
           throw kvFailure(error);
