@@ -1,4 +1,4 @@
-import type { AnyFunction } from '../../shared/core/index.ts';
+import { minScaleOf, type AnyFunction } from '../../shared/core/index.ts';
 import {
   acaSecrets,
   containerEnv,
@@ -107,7 +107,7 @@ export function buildContainerApp<V>(
           ],
         },
       ],
-      scale: { minReplicas: fn.deploy.minScale ?? 0, maxReplicas: fn.deploy.maxScale ?? 10, rules },
+      scale: { minReplicas: minScaleOf(fn), maxReplicas: fn.deploy.maxScale ?? 10, rules },
       // The handler's own limit plus room for the ledger transaction and the drain.
       terminationGracePeriodSeconds: Math.min(600, Math.ceil(fn.timeoutMs / 1000) + 30),
     },

@@ -2,7 +2,7 @@
  * The plain-Kubernetes alternative to Knative: a Deployment running the local host (its own kafkajs
  * consumer group `<name>`, in-process retries and DLQ, in-process cron) scaled by KEDA on consumer lag.
  */
-import type { AnyFunction } from '../../shared/core/index.ts';
+import { minScaleOf, type AnyFunction } from '../../shared/core/index.ts';
 import { containerEnv } from './env.ts';
 import { HTTP_PORT, labelsFor } from './labels.ts';
 import type { KnativeSettings } from './settings.ts';
@@ -56,7 +56,7 @@ export function buildScaledObject(fn: AnyFunction, settings: KnativeSettings): K
     metadata: { name: fn.name, namespace: settings.namespace, labels: labelsFor(fn.name) },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: fn.name },
-      minReplicaCount: fn.deploy.minScale ?? 0,
+      minReplicaCount: minScaleOf(fn),
       maxReplicaCount: fn.deploy.maxScale ?? 10,
       triggers: [
         {

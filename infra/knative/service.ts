@@ -1,11 +1,11 @@
-import type { AnyFunction } from '../../shared/core/index.ts';
+import { minScaleOf, type AnyFunction } from '../../shared/core/index.ts';
 import { containerEnv } from './env.ts';
 import { HTTP_PORT, labelsFor } from './labels.ts';
 import type { KnativeSettings } from './settings.ts';
 import type { K8sObject } from './types.ts';
 
 /** Defaults when a function gives no deploy hints. */
-const DEFAULTS = { minScale: 0, maxScale: 10, cpu: '100m', memory: '256Mi' } as const;
+const DEFAULTS = { maxScale: 10, cpu: '100m', memory: '256Mi' } as const;
 
 /**
  * The Knative Service of one function: the Hearth image serving only that function
@@ -16,7 +16,7 @@ const DEFAULTS = { minScale: 0, maxScale: 10, cpu: '100m', memory: '256Mi' } as 
 export function buildService(fn: AnyFunction, settings: KnativeSettings): K8sObject {
   const deploy = fn.deploy;
   const annotations: Record<string, string> = {
-    'autoscaling.knative.dev/min-scale': String(deploy.minScale ?? DEFAULTS.minScale),
+    'autoscaling.knative.dev/min-scale': String(minScaleOf(fn)),
     'autoscaling.knative.dev/max-scale': String(deploy.maxScale ?? DEFAULTS.maxScale),
   };
   if (deploy.target !== undefined) annotations['autoscaling.knative.dev/target'] = String(deploy.target);

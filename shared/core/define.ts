@@ -175,6 +175,15 @@ function checkTopics(fnName: string, what: string, topics: readonly string[]): s
   return [...topics];
 }
 
+/**
+ * The replicas a platform keeps running when idle: the function's `deploy.minScale`, else 1 for a
+ * durable function (a parked execution resumes only where a host runs) and 0 for the others.
+ * @example minScaleOf(researchAgent) // 1
+ */
+export function minScaleOf(fn: AnyFunction): number {
+  return fn.deploy.minScale ?? (fn.durable ? 1 : 0);
+}
+
 /** The event type a function's handler receives. */
 export type EventOf<F> = F extends HearthFunction<infer T, unknown> ? T : never;
 

@@ -3,7 +3,7 @@ export type { RetryPolicy } from './backoff.ts';
 export { deadLetterMessage, DLQ_HEADERS, readDeadLetter, replayMessage } from './dead-letter.ts';
 export type { DeadLetterInfo } from './dead-letter.ts';
 export { decodeEvent } from './decode.ts';
-export { defineFunction } from './define.ts';
+export { defineFunction, minScaleOf } from './define.ts';
 export type {
   AnyFunction,
   DeployHints,

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { InvokeDeps, KvStore, Logger } from '../core/index.ts';
+import type { InvokeDeps, KvStore, Logger, SqlStore } from '../core/index.ts';
 import { DependencyGate, jsonLogger } from '../core/index.ts';
 import { kafkaConnectionFromEnv, kafkajsTransport, kafkaPublisher } from '../adapters/kafka/index.ts';
 import type { KafkaTransport, TransportProducer } from '../adapters/kafka/index.ts';
@@ -12,7 +12,8 @@ import {
   PgEffectStore,
   PgSqlStore,
   readSqlEnv,
-  sqlPoolsOf,
+  poolConfigOf,
+  transactionShareOf,
   type MigrationSource,
 } from '../adapters/sql/index.ts';
 import { otelAgentTelemetry } from '../adapters/telemetry/agent-telemetry.ts';
@@ -30,10 +31,10 @@ import { fileURLToPath } from 'node:url';
 export interface Runtime {
   config: HostConfig;
   log: Logger;
-  /** Pool for everything but event transactions (ctx.database, journal, relay, sweeps). */
+  /** The pool (ctx.database, journal, relay, sweeps). */
   sql: PgSqlStore;
-  /** Pool of event transactions (short functions' handlers). */
-  txSql: PgSqlStore;
+  /** The same pool for event transactions, which may hold only part of it (see transactionShareOf). */
+  txSql: SqlStore;
   kv: KvStore;
   /** The durable execution store (journal, leases, waits). */
   durable: PgDurableStore;
@@ -82,11 +83,10 @@ export async function createRuntime(
     options.log ??
     jsonLogger({ level: config.HEARTH_LOG_LEVEL, base: { replica: replicaId }, context: traceLogFields });
 
-  const pools = sqlPoolsOf(sqlEnv);
   // Short connect retries: an outage longer than that is waited out by the gate, not inside a call.
   const connectRetry = { attempts: 3, initialDelayMs: 100, maxDelayMs: 1_000 };
-  const sql = new PgSqlStore({ pool: pools.direct, log, connectRetry });
-  const txSql = new PgSqlStore({ pool: pools.transactions, log, connectRetry });
+  const sql = new PgSqlStore({ pool: poolConfigOf(sqlEnv), log, connectRetry });
+  const txSql = sql.limited(transactionShareOf(sqlEnv));
   const transport = kafkajsTransport(kafkaConnection, { log });
   let producer: TransportProducer;
   try {
@@ -97,7 +97,7 @@ export async function createRuntime(
     producer = await transport.producer();
   } catch (error) {
     // A failed start leaves no open pool behind.
-    await Promise.all([sql.close(), txSql.close()]);
+    await sql.close();
     throw error;
   }
   const metrics = createHostMetrics();
@@ -156,7 +156,7 @@ export async function createRuntime(
       await relay.stop();
       gate.close();
       await producer.disconnect();
-      await Promise.all([sql.close(), txSql.close()]);
+      await sql.close();
       setAgentTelemetry(previousAgentTelemetry);
       await tracing?.shutdown();
     },

@@ -3,6 +3,7 @@
  * same run on the same broker. Prints figures and ratios; asserts nothing (not a test).
  *   BENCH_EVENTS (default 10000) events per throughput phase; BENCH_RATE (default 200/s) for latency;
  *   BENCH_BATCH_SIZE (default 32) events per group commit, 1 to compare without it.
+ * The durable phases time a 3-step no-op durable function and how fast a parked wait resumes.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { createTestSchema } from '../support/pg.ts';
 import { databaseUrlForSchema, serviceEnv } from '../support/host-process.ts';
 import { rawForwardLoop } from './kafka-loop.ts';
 import { latencyProbe } from './latency.ts';
+import { durableSteps, waitResume } from './durable.ts';
 
 const N = Number(process.env['BENCH_EVENTS'] ?? 10_000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 200);
@@ -146,6 +148,19 @@ async function main(): Promise<void> {
     );
     await r3.host.stop();
     await r3.probe.stop();
+
+    // 4. Durable: three journaled no-op steps per event, then a parked wait resumed by its event.
+    const durable = await durableSteps(url, run, N, topics);
+    out(
+      `durable 3-step no-op:                 ${durable.rate.toFixed(0).padStart(7)} events/s  (${(durable.rate / rawRate).toFixed(3)} x raw)`,
+    );
+    out(
+      `durable step overhead at 100 events/s: p50 ${durable.paced.p50.toFixed(2)} ms, p99 ${durable.paced.p99.toFixed(2)} ms (under the backlog: p50 ${durable.loaded.p50.toFixed(2)} ms, p99 ${durable.loaded.p99.toFixed(2)} ms)`,
+    );
+    const resume = await waitResume(url, run, 200, topics);
+    out(
+      `durable wait resumed after its event:  p50 ${resume.p50.toFixed(1)} ms, p99 ${resume.p99.toFixed(1)} ms (answer produced -> handler has it)`,
+    );
   } finally {
     await schema.drop();
     await cleanupKafka(transport, topics);

@@ -10,17 +10,36 @@ import { readHostConfig } from '../../host/config.ts';
 import { loadFunctions } from '../../host/registry.ts';
 import { createRuntime, type Runtime } from '../../host/runtime.ts';
 import { registerAzureFunctions } from './register.ts';
+import { DurableResumer } from '../../core/durable/resumer.ts';
 
 const env = process.env;
 const config = readHostConfig(env);
 const functions = await loadFunctions(config.HEARTH_FUNCTIONS_DIR, config.HEARTH_FUNCTIONS);
 
 let runtime: Promise<Runtime> | undefined;
+let resumer: DurableResumer | undefined;
 const connect = (): Promise<Runtime> => {
-  runtime ??= createRuntime(env, { functionsDir: config.HEARTH_FUNCTIONS_DIR }).catch((error: unknown) => {
-    runtime = undefined;
-    throw error;
-  });
+  runtime ??= createRuntime(env, { functionsDir: config.HEARTH_FUNCTIONS_DIR }).then(
+    (rt) => {
+      // Parked durable executions (sleeps, waits, retries) resume from this worker process too.
+      resumer = new DurableResumer({
+        functions,
+        store: rt.durable,
+        deps: rt.deps(),
+        owner: rt.replicaId,
+        log: rt.log,
+        deadLetter: (message) => rt.producer.send([message]),
+        concurrency: config.HEARTH_DURABLE_CONCURRENCY,
+        leaseMs: config.HEARTH_DURABLE_LEASE_MS,
+      });
+      resumer.start();
+      return rt;
+    },
+    (error: unknown) => {
+      runtime = undefined;
+      throw error;
+    },
+  );
   return runtime;
 };
 
@@ -34,5 +53,6 @@ registerAzureFunctions(functions, {
 });
 
 app.hook.appTerminate(async () => {
+  await resumer?.stop(config.HEARTH_DRAIN_TIMEOUT_MS);
   if (runtime) await (await runtime).close();
 });

@@ -44,7 +44,7 @@ export function readSqlEnv(env: Record<string, string | undefined>): SqlEnvConfi
     if (!Number.isInteger(poolMax) || poolMax < 2 || poolMax > 1_000) {
       throw new ConfigError(
         'HEARTH_SQL_POOL_MAX',
-        `must be an integer from 2 to 1000 (one share for event transactions, one for steps, journal and outbox, so neither can starve the other), got "${rawMax.slice(0, 40)}"`,
+        `must be an integer from 2 to 1000 (event transactions may hold all but an eighth of them, at least one stays free for steps, journal and outbox), got "${rawMax.slice(0, 40)}"`,
       );
     }
   }
@@ -74,17 +74,16 @@ export function poolConfigOf(config: SqlEnvConfig): PoolConfig {
 }
 
 /**
- * Splits HEARTH_SQL_POOL_MAX into two pools: event transactions (a short function's handler holds one
- * while it runs) and everything else (durable steps' journal, ctx.database, the relay, sweeps), each
- * of which holds a connection for one statement or one short transaction and never asks for a second.
- * A handler holding a transaction may wait for the other pool, never the reverse: no deadlock.
- * @example const { transactions, direct } = sqlPoolsOf(readSqlEnv(process.env)) // 5 + 5 of 10
+ * How many of the pool's connections event transactions may hold at once (a short function's handler
+ * holds one while it runs). The rest stay free for everything else (durable steps' journal,
+ * ctx.database, the relay, sweeps), each of which holds a connection for one statement or one short
+ * transaction and never waits for a second: a handler holding a transaction can always get its
+ * ctx.database connection, so the pool cannot deadlock.
+ * @example transactionShareOf(readSqlEnv(process.env)) // 9 of the default 10
  */
-export function sqlPoolsOf(config: SqlEnvConfig): { transactions: PoolConfig; direct: PoolConfig } {
+export function transactionShareOf(config: SqlEnvConfig): number {
   const total = config.poolMax ?? 10;
-  const transactions = Math.ceil(total / 2);
-  const base = poolConfigOf(config);
-  return { transactions: { ...base, max: transactions }, direct: { ...base, max: total - transactions } };
+  return total - Math.max(1, Math.floor(total / 8));
 }
 
 /**

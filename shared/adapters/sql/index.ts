@@ -12,7 +12,7 @@ export {
   SqlTxFinishedError,
   SqlUnavailableError,
 } from './errors.ts';
-export { pgSqlStoreFromEnv, poolConfigOf, readSqlEnv, sqlPoolsOf } from './from-env.ts';
+export { pgSqlStoreFromEnv, poolConfigOf, readSqlEnv, transactionShareOf } from './from-env.ts';
 export type { SqlEnvConfig } from './from-env.ts';
 export { pruneLedger } from './ledger.ts';
 export { migrate } from './migrate.ts';

@@ -127,6 +127,29 @@ export class PgSqlStore implements SqlStore {
     await this.query('SELECT 1');
   }
 
+  /**
+   * The same pool, for work that may hold at most `max` of its connections at once (event
+   * transactions), so the rest stay free for the work such a holder may wait on.
+   * @example const txSql = sql.limited(8)
+   */
+  limited(max: number): SqlStore {
+    const limiter = new Limiter(max);
+    const within = async <T>(work: () => Promise<T>): Promise<T> => {
+      const release = await limiter.acquire();
+      try {
+        return await work();
+      } finally {
+        release();
+      }
+    };
+    return {
+      query: (text, params) => within(() => this.query(text, params)),
+      transaction: (work) => within(() => this.transaction(work)),
+      ping: () => this.ping(),
+      close: () => this.close(),
+    };
+  }
+
   /** Ends the pool; safe to call more than once. */
   close(): Promise<void> {
     this.#closing ??= this.#pool.end();
