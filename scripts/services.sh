@@ -55,6 +55,15 @@ cmd_status() {
 }
 
 cmd_env() {
+  # The project's Node 24 (scripts/node.sh) first on PATH, so `node shared/cli/hearth.ts` works in a
+  # shell whose system Node is older.
+  local node_bin="${HEARTH_CACHE:-$HOME/.cache/hearth}/node24/node_modules/.bin"
+  if [ -x "$node_bin/node" ]; then
+    case ":$PATH:" in
+      *":$node_bin:"*) ;;
+      *) printf 'export PATH=%s:"$PATH"\n' "$node_bin" ;;
+    esac
+  fi
   cat <<EOT
 export KAFKA_BROKERS=localhost:$KAFKA_PORT
 export DATABASE_URL=postgres://hearth:hearth@localhost:$PG_PORT/hearth
