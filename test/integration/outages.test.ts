@@ -88,7 +88,7 @@ describe('outages pause instead of dead-lettering', () => {
         await run('bash', [path.join(repoRoot, 'scripts/services.sh'), 'start', service]);
       }
       expect(named.length, `/ready never named ${dependency}`).toBeGreaterThan(0);
-      await waitUntil(`all ${EVENTS} recorded`, async () => (await recorded(agent).catch(() => 0)) >= EVENTS, 300_000);
+      await waitUntil(`all ${EVENTS} recorded\n${host.output()}`, async () => (await recorded(agent).catch(() => 0)) >= EVENTS, 300_000);
       await waitUntil(
         'outbox empty',
         async () => {
@@ -105,7 +105,7 @@ describe('outages pause instead of dead-lettering', () => {
         new Set(out.map((r) => (JSON.parse(r.value?.toString('utf8') ?? '{}') as { sourceEvent: string }).sourceEvent))
           .size,
       ).toBe(EVENTS);
-      const dead = (await readAllRecords(transport, 'usage-recorder.dlq').catch(() => [])).filter((r) =>
+      const dead = (await readAllRecords(transport, 'usage-recorder.dlq')).filter((r) =>
         (r.value?.toString('utf8') ?? '').includes(agent),
       );
       expect(dead).toHaveLength(0);
