@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# The Hearth functions host. TypeScript runs as-is through Node 24's type stripping: no build step.
+# The Hearth functions host, built to plain JavaScript (`npm run build`, dist/): it starts faster and
+# holds less memory than running the TypeScript sources through Node 24's type stripping.
 #
 #   docker build -t hearth .
 #   docker run -e KAFKA_BROKERS=... -e DATABASE_URL=... -e UPSTASH_REDIS_REST_URL=... \
@@ -13,6 +14,17 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
+# The build: every dependency (TypeScript among them), then dist/ from shared/ and functions/.
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.ts ./scripts/build.ts
+COPY shared ./shared
+COPY functions ./functions
+RUN npm run build
+
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     PORT=8080
@@ -20,12 +32,11 @@ WORKDIR /app
 # Code stays owned by root and read-only to the process, which runs as the image's `node` user.
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
-COPY shared ./shared
-COPY functions ./functions
+COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 8080
 # HEARTH_FUNCTIONS (comma-separated names) selects the functions to host; unset hosts all of them.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://localhost:' + (process.env.PORT ?? '8080') + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "shared/cli/hearth.ts"]
+ENTRYPOINT ["node", "dist/shared/cli/hearth.js"]
 CMD ["dev"]

@@ -26,7 +26,6 @@ export interface AcaJobSpec<V> {
     containers: {
       name: string;
       image: string;
-      command: string[];
       args: string[];
       env: AcaEnvVar[];
       resources: AcaResources;
@@ -64,8 +63,7 @@ export function buildJob<V>(
         {
           name: 'hearth',
           image: settings.image,
-          command: ['node', 'shared/cli/hearth.ts'],
-          // No --scheduled-at: the CLI takes the newest tick of the function's schedule at or before now.
+          // The image's entrypoint is the CLI (see Dockerfile). No --scheduled-at: the CLI takes the newest tick of the function's schedule at or before now.
           args: ['invoke', fn.name],
           env: containerEnv(fn.name, undefined, settings, secretEnv),
           resources: containerResources(fn),

@@ -216,10 +216,9 @@ describe('aca target (Pulumi mocks)', () => {
     // 09:30 in Tokyo (UTC+9, no DST) is 00:30 UTC on the same weekday.
     expect(configOf('tokyo-report')).toMatchObject({ scheduleTriggerConfig: { cronExpression: '30 0 * * 1-5' } });
     const template = byName.get('nightly')?.['template'] as { containers: Record<string, unknown>[] };
-    expect(template.containers[0]).toMatchObject({
-      command: ['node', 'shared/cli/hearth.ts'],
-      args: ['invoke', 'nightly'],
-    });
+    // No command: the image's entrypoint (the built CLI) runs the args.
+    expect(template.containers[0]).toMatchObject({ args: ['invoke', 'nightly'] });
+    expect(template.containers[0]).not.toHaveProperty('command');
     expect(byName.get('nightly')?.['environmentId']).toBe('environment-id');
   });
 

@@ -5,43 +5,38 @@
  */
 import { ConfigError } from '../core/index.ts';
 import { UsageError, type Command } from './command.ts';
-import { devCommand } from './commands/dev.ts';
-import { dlqCommand } from './commands/dlq.ts';
-import { emitCommand } from './commands/emit.ts';
-import { invokeCommand } from './commands/invoke.ts';
-import { listCommand } from './commands/list.ts';
-import { marketCommand } from './commands/market.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { seedCommand } from './commands/seed.ts';
 
-const commands: Record<string, Command> = {
-  dev: devCommand,
-  migrate: migrateCommand,
-  seed: seedCommand,
-  emit: emitCommand,
-  invoke: invokeCommand,
-  dlq: dlqCommand,
-  functions: listCommand,
-  market: marketCommand,
+/** Each command's module is loaded only when it runs, so a host does not carry the others' imports. */
+const commands: Record<string, () => Promise<Command>> = {
+  dev: async () => (await import('./commands/dev.ts')).devCommand,
+  migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
+  seed: async () => (await import('./commands/seed.ts')).seedCommand,
+  emit: async () => (await import('./commands/emit.ts')).emitCommand,
+  invoke: async () => (await import('./commands/invoke.ts')).invokeCommand,
+  dlq: async () => (await import('./commands/dlq.ts')).dlqCommand,
+  functions: async () => (await import('./commands/list.ts')).listCommand,
+  market: async () => (await import('./commands/market.ts')).marketCommand,
 };
 
-function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  hearth ${name.padEnd(10)} ${c.summary}`);
+async function usage(): Promise<string> {
+  const lines = await Promise.all(
+    Object.entries(commands).map(async ([name, load]) => `  hearth ${name.padEnd(10)} ${(await load()).summary}`),
+  );
   return `usage:\n${lines.join('\n')}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage());
+    process.stdout.write(await usage());
     return name ? 0 : 2;
   }
-  const command = commands[name];
-  if (!command) {
-    process.stderr.write(`hearth: unknown command "${name}"\n${usage()}`);
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
+    process.stderr.write(`hearth: unknown command "${name}"\n${await usage()}`);
     return 2;
   }
-  return command.run(args, process.env);
+  return (await load()).run(args, process.env);
 }
 
 main(process.argv.slice(2)).then(

@@ -51,3 +51,18 @@ export function eventIdOf(envelope: Envelope): string {
       return envelope.headers['idempotency-key'] ?? crypto.randomUUID();
   }
 }
+
+/**
+ * What a handler sees of its event: id, key, headers, source, attempt and trace parent.
+ * @example const meta = eventMetaOf(envelope, eventIdOf(envelope))
+ */
+export function eventMetaOf(envelope: Envelope, eventId: string): EventMeta {
+  return {
+    id: eventId,
+    key: envelope.key,
+    headers: envelope.headers,
+    source: envelope.source,
+    attempt: envelope.attempt,
+    traceparent: envelope.headers['traceparent'],
+  };
+}

@@ -53,6 +53,7 @@ export type {
 } from './durable/types.ts';
 export { HandlerTimeoutError, invoke } from './invoke.ts';
 export { invokeBatch } from './invoke-batch.ts';
+export { invokeMany } from './invoke-many.ts';
 export type { BatchOutcome } from './invoke-batch.ts';
 export type { InvocationInfo, InvokeDeps, InvokeHook } from './invoke.ts';
 export { jsonLogger } from './logger.ts';

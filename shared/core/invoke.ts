@@ -1,14 +1,15 @@
 import { backoffDelay } from './backoff.ts';
 import { decodeEvent } from './decode.ts';
-import type { AnyFunction, HandlerContext } from './define.ts';
+import type { AnyFunction } from './define.ts';
 import { executeDurable, type DurableRuntime } from './durable/execute.ts';
 import { collectingEmit, type Emit } from './emit.ts';
-import { eventIdOf, type Envelope, type EventMeta } from './envelope.ts';
+import { eventIdOf, eventMetaOf, type Envelope } from './envelope.ts';
 import { HearthError, NonRetriableError } from './errors.ts';
+import { shortContext } from './short-context.ts';
 import type { DependencyGate } from './health.ts';
 import { classify } from './outcome.ts';
 import type { Outcome } from './outcome.ts';
-import type { EffectStore, KvStore, Logger, OutgoingMessage, SqlStore, SqlTx } from './ports.ts';
+import type { EffectStore, KvStore, Logger, OutgoingMessage, SqlStore } from './ports.ts';
 
 /** Facts about one invocation, passed to hooks (tracing, metrics). */
 export interface InvocationInfo {
@@ -66,14 +67,7 @@ async function attempt({ fn, envelope, eventId }: InvocationInfo, deps: InvokeDe
   const backoff = (): number => backoffDelay(fn.retry, envelope.attempt);
   try {
     const event: unknown = decodeEvent<unknown>(fn.trigger, envelope);
-    const meta: EventMeta = {
-      id: eventId,
-      key: envelope.key,
-      headers: envelope.headers,
-      source: envelope.source,
-      attempt: envelope.attempt,
-      traceparent: envelope.headers['traceparent'],
-    };
+    const meta = eventMetaOf(envelope, eventId);
     if (fn.durable) return await executeDurable(fn, event, meta, envelope, deps);
     const log = deps.log.child({ function: fn.name, eventId, attempt: envelope.attempt });
     if (isReadOnly(fn)) {
@@ -109,39 +103,6 @@ function readOnlyEmit(fnName: string): Emit {
     throw new NonRetriableError(
       `function "${fnName}" serves GET, which changes nothing, so it cannot emit("${topic}"); serve the route with POST to emit`,
     );
-  };
-}
-
-function shortContext(
-  fn: AnyFunction,
-  meta: EventMeta,
-  deps: InvokeDeps,
-  log: Logger,
-  signal: AbortSignal,
-  sql: SqlTx,
-  emit: Emit,
-): HandlerContext {
-  const notDurable = (what: string) => (): never => {
-    throw new NonRetriableError(
-      `ctx.${what}() needs a durable function: add durable: true to defineFunction({ name: '${fn.name}', ... })`,
-    );
-  };
-  return {
-    meta,
-    sql,
-    database: deps.database,
-    kv: deps.kv,
-    log,
-    signal,
-    emit,
-    cancel: async (cancelKey) => {
-      if (!deps.durable) throw new NonRetriableError('ctx.cancel(): this host has no durable store configured');
-      return deps.durable.store.requestCancel(sql === deps.database ? undefined : sql, cancelKey);
-    },
-    step: notDurable('step'),
-    transaction: notDurable('transaction'),
-    sleep: notDurable('sleep'),
-    waitForEvent: notDurable('waitForEvent'),
   };
 }
 

@@ -96,4 +96,14 @@ export interface EffectStore {
    * and commits nothing.
    */
   runBatch?<T>(body: (scope: EffectStore) => Promise<T>): Promise<T>;
+  /**
+   * Optimistic chunk (optional, the fast path): claims every id of `eventIds` in one statement, runs
+   * `work` with the ids it claimed (the others are duplicates) in one transaction, and writes the
+   * messages it returns as one outbox record. Any failure throws and commits nothing.
+   */
+  runMany?(
+    functionName: string,
+    eventIds: readonly string[],
+    work: (claimed: ReadonlySet<string>, tx: SqlTx) => Promise<OutgoingMessage[]>,
+  ): Promise<void>;
 }

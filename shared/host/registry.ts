@@ -3,26 +3,29 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyFunction } from '../core/index.ts';
 
-/** The repo's functions/ folder. */
+/** The repo's functions/ folder (dist/functions/ when the host runs built). */
 export const FUNCTIONS_DIR = path.resolve(import.meta.dirname, '../../functions');
 
 /**
+ * A function module is `index.ts` beside the sources and `index.js` in a built host (scripts/build.ts);
+ * the host's own kind first, so a built host with a folder of TypeScript functions loads those too.
+ */
+const INDEXES = import.meta.filename.endsWith('.js') ? ['index.js', 'index.ts'] : ['index.ts', 'index.js'];
+
+/**
  * Loads every function module `functions/<name>/index.ts` (its default export, or every exported
- * defined function), optionally only those named in `only`. Throws on duplicate names or unknown names.
+ * defined function), optionally only those named in `only`: then the folders of those names are loaded
+ * first, and the others only when a name is not found there (a module may export several functions).
+ * Throws on duplicate names or unknown names.
  * @example const fns = await loadFunctions(FUNCTIONS_DIR, ['order-ledger'])
  */
 export async function loadFunctions(dir: string = FUNCTIONS_DIR, only?: readonly string[]): Promise<AnyFunction[]> {
   const found = new Map<string, AnyFunction>();
-  for (const entry of (await readdir(dir)).sort()) {
-    const file = path.join(dir, entry, 'index.ts');
-    if (!(await isFile(file))) continue;
-    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    for (const value of Object.values(mod)) {
-      if (!isHearthFunction(value)) continue;
-      const existing = found.get(value.name);
-      if (existing && existing !== value) throw new Error(`two functions are named "${value.name}" (in ${dir})`);
-      found.set(value.name, value);
-    }
+  const entries = (await readdir(dir)).sort();
+  const named = only && only.length > 0 ? entries.filter((entry) => only.includes(entry)) : [];
+  for (const entry of named) await loadModule(dir, entry, found);
+  if (named.length === 0 || only?.some((name) => !found.has(name))) {
+    for (const entry of entries) if (!named.includes(entry)) await loadModule(dir, entry, found);
   }
   if (only && only.length > 0) {
     const missing = only.filter((name) => !found.has(name));
@@ -32,6 +35,21 @@ export async function loadFunctions(dir: string = FUNCTIONS_DIR, only?: readonly
     return only.map((name) => found.get(name) as AnyFunction);
   }
   return [...found.values()];
+}
+
+/** Imports `dir/entry/index.*` when it exists and adds the functions it exports to `found`. */
+async function loadModule(dir: string, entry: string, found: Map<string, AnyFunction>): Promise<void> {
+  let file: string | undefined;
+  for (const index of INDEXES)
+    if (!file && (await isFile(path.join(dir, entry, index)))) file = path.join(dir, entry, index);
+  if (!file) return;
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  for (const value of Object.values(mod)) {
+    if (!isHearthFunction(value)) continue;
+    const existing = found.get(value.name);
+    if (existing && existing !== value) throw new Error(`two functions are named "${value.name}" (in ${dir})`);
+    found.set(value.name, value);
+  }
 }
 
 function isHearthFunction(value: unknown): value is AnyFunction {

@@ -122,8 +122,12 @@ export async function createRuntime(
   const durable = new PgDurableStore(sql, { onCommitted: () => relay.notify() });
   // Started once everything connected, so a failed start leaks no SDK. OTEL_* select the exporters;
   // without an endpoint (and without processors given) no SDK starts and spans are no-ops.
-  const tracing = startTracing(env, options.spanProcessors ? { spanProcessors: options.spanProcessors } : {});
-  const effects = new PgEffectStore(txSql, { log, onCommitted: () => relay.notify() });
+  const tracing = await startTracing(env, options.spanProcessors ? { spanProcessors: options.spanProcessors } : {});
+  const effects = new PgEffectStore(txSql, {
+    log,
+    onCommitted: () => relay.notify(),
+    onCommittedBatch: (batch) => relay.publishBatch(batch),
+  });
   relay.start();
   const previousAgentTelemetry = setAgentTelemetry(otelAgentTelemetry(metrics.agent));
   const hooks = tracing ? [tracingHook(), metricsHook(metrics)] : [metricsHook(metrics)];

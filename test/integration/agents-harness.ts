@@ -2,13 +2,13 @@
  * Shared setup of the multi-agent example suites: a fresh schema seeded with `hearth seed`, a unique
  * topic prefix, real `hearth dev` processes on free ports, JWT minting and SSE reading.
  */
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { cleanupKafka, testKafkaTransport, waitUntil } from '../support/kafka.ts';
 import { databaseUrlForSchema, startHostProcess, type HostProcess } from '../support/host-process.ts';
 import { createTestSchema, type TestSchema } from '../support/pg.ts';
+import { freePort } from '../support/ports.ts';
 
 export const JWT = {
   secret: 'test-secret-with-at-least-32-characters!',
@@ -158,16 +158,4 @@ export async function waitForTask(url: string, taskId: string, timeoutMs = 90_00
     timeoutMs,
   );
   return task;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -156,7 +156,9 @@ describe('Dockerfile', () => {
     expect(copies).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'shared', 'functions']));
     for (const path of copies) expect(existsSync(join(repo, path)), path).toBe(true);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toContain('ENTRYPOINT ["node", "shared/cli/hearth.ts"]');
+    expect(dockerfile).toContain('RUN npm run build');
+    expect(dockerfile).toContain('COPY --from=build /app/dist ./dist');
+    expect(dockerfile).toContain('ENTRYPOINT ["node", "dist/shared/cli/hearth.js"]');
     expect(dockerfile).toMatch(/^FROM node:24-slim AS runtime$/m);
   });
 });

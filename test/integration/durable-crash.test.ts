@@ -12,6 +12,7 @@ import {
 } from '../support/kafka.ts';
 import { databaseUrlForSchema, repoRoot, startHostProcess, type HostProcess } from '../support/host-process.ts';
 import { createTestSchema, type TestSchema } from '../support/pg.ts';
+import { unpublished } from '../support/outbox.ts';
 import { startStepServer, type StepServer } from '../support/step-server.ts';
 
 const FIXTURES = path.join(repoRoot, 'test/fixtures/functions');
@@ -91,8 +92,7 @@ describe('durable function: journaled steps across SIGKILLs', () => {
     const last = startHost();
     await waitUntil('every event done', async () => (await effects()) >= EVENTS, 180_000);
     await waitUntil('every emit published', async () => {
-      const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM hearth_outbox');
-      return Number(rows[0]?.n) === 0;
+      return (await unpublished(pool)) === 0;
     });
     last.child.kill('SIGTERM');
     expect((await last.exited).code, last.output()).toBe(0);

@@ -14,6 +14,7 @@ import {
 } from '../support/kafka.ts';
 import { databaseUrlForSchema, repoRoot, startHostProcess, type HostProcess } from '../support/host-process.ts';
 import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from '../support/pg.ts';
+import { unpublished } from '../support/outbox.ts';
 
 const run = promisify(execFile);
 const FIXTURES = path.join(repoRoot, 'test/fixtures/functions');
@@ -103,8 +104,7 @@ describe('host: exactly-once effects across crashes', () => {
     // At-least-once publish: a crash between publish and outbox delete may repeat a record, never with a new id.
     const ids = new Set(out.map((r) => r.headers['ce_id']));
     expect(ids.size).toBe(5_000);
-    const { rows: leftover } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM hearth_outbox');
-    expect(Number(leftover[0]?.n)).toBe(0);
+    expect(await unpublished(pool)).toBe(0);
   });
 
   it('a PostgreSQL restart during processing loses nothing and doubles nothing', async () => {

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { produce, readAllRecords, testKafkaTransport, uniqueName, waitUntil } from '../support/kafka.ts';
 import { databaseUrlForSchema, repoRoot, startHostProcess, type HostProcess } from '../support/host-process.ts';
 import { createTestSchema, type TestSchema } from '../support/pg.ts';
+import { unpublished } from '../support/outbox.ts';
+import { freePort } from '../support/ports.ts';
 
 const run = promisify(execFile);
 const transport = testKafkaTransport();
@@ -88,12 +89,15 @@ describe('outages pause instead of dead-lettering', () => {
         await run('bash', [path.join(repoRoot, 'scripts/services.sh'), 'start', service]);
       }
       expect(named.length, `/ready never named ${dependency}`).toBeGreaterThan(0);
-      await waitUntil(`all ${EVENTS} recorded\n${host.output()}`, async () => (await recorded(agent).catch(() => 0)) >= EVENTS, 300_000);
+      await waitUntil(
+        `all ${EVENTS} recorded\n${host.output()}`,
+        async () => (await recorded(agent).catch(() => 0)) >= EVENTS,
+        300_000,
+      );
       await waitUntil(
         'outbox empty',
         async () => {
-          const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM hearth_outbox');
-          return Number(rows[0]?.n) === 0;
+          return (await unpublished(pool)) === 0;
         },
         120_000,
       );
@@ -115,15 +119,3 @@ describe('outages pause instead of dead-lettering', () => {
     OUTAGE_MS + 600_000,
   );
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

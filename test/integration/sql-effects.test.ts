@@ -273,7 +273,12 @@ describe('PgEffectStore, outbox relay and migrations', () => {
   });
 });
 
-const RUNTIME_MIGRATIONS = ['hearth/001_runtime.sql', 'hearth/002_durable.sql', 'hearth/003_outbox_retry.sql'];
+const RUNTIME_MIGRATIONS = [
+  'hearth/001_runtime.sql',
+  'hearth/002_durable.sql',
+  'hearth/003_outbox_retry.sql',
+  'hearth/004_outbox_batches.sql',
+];
 
 describe('migrate', () => {
   it('is idempotent and safe when several processes run it at once', async () => {

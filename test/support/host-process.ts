@@ -21,6 +21,8 @@ export function databaseUrlForSchema(schema: string): string {
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(repoRoot, 'shared/cli/hearth.ts');
+/** The CLI as `npm run build` leaves it in dist/ (what the container image runs). */
+export const BUILT_CLI = path.join(repoRoot, 'dist/shared/cli/hearth.js');
 
 /** A `hearth dev` child process with its output kept for diagnostics. */
 export interface HostProcess {
@@ -30,11 +32,12 @@ export interface HostProcess {
 }
 
 /**
- * Starts `node shared/cli/hearth.ts <args>` with the local services' environment plus `env`.
+ * Starts `node shared/cli/hearth.ts <args>` (or another `entry`, such as {@link BUILT_CLI}) with the local
+ * services' environment plus `env`.
  * @example const host = startHostProcess(['dev'], { HEARTH_FUNCTIONS: 'effect-counter' })
  */
-export function startHostProcess(args: string[], env: Record<string, string>): HostProcess {
-  const child = spawn(process.execPath, [cli, ...args], {
+export function startHostProcess(args: string[], env: Record<string, string>, entry: string = cli): HostProcess {
+  const child = spawn(process.execPath, [entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...serviceEnv, HEARTH_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,10 +1,18 @@
 import type { EffectStore, Logger, OutgoingMessage, RunOnceResult, SqlStore, SqlTx } from '../../core/index.ts';
 import { insertOutbox } from './outbox.ts';
+import { insertOutboxBatch, type OutboxBatch } from './outbox-batches.ts';
 import { TransactionDoomedError, withSavepoint } from './savepoint.ts';
 
 export interface PgEffectStoreOptions {
   /** Called after a commit that queued messages; the outbox relay uses it to publish at once. */
   onCommitted?: (messages: readonly OutgoingMessage[]) => void;
+  /**
+   * Called after a fast-path commit with its outbox batch: publish it from memory, then delete it. A
+   * promise it returns is waited for (back-pressure while the broker is behind).
+   */
+  onCommittedBatch?: (batch: OutboxBatch) => Promise<void> | void;
+  /** How long the committer keeps the relay's sweep off a batch it publishes itself. Default 30 s. */
+  batchLeaseMs?: number;
   log?: Logger;
 }
 
@@ -17,12 +25,53 @@ export interface PgEffectStoreOptions {
 export class PgEffectStore implements EffectStore {
   readonly #store: SqlStore;
   readonly #onCommitted: PgEffectStoreOptions['onCommitted'];
+  readonly #onCommittedBatch: PgEffectStoreOptions['onCommittedBatch'];
+  readonly #batchLeaseMs: number;
   readonly #log: Logger | undefined;
 
   constructor(store: SqlStore, options: PgEffectStoreOptions = {}) {
     this.#store = store;
     this.#onCommitted = options.onCommitted;
+    this.#onCommittedBatch = options.onCommittedBatch;
+    this.#batchLeaseMs = options.batchLeaseMs ?? 30_000;
     this.#log = options.log;
+  }
+
+  /**
+   * The fast path: one transaction claims every event id in one statement, runs `work` for the claimed
+   * ones and writes all their messages as one outbox batch. No savepoints: any failure throws and the
+   * whole chunk rolls back (the caller then takes the careful path). After commit the batch goes to
+   * `onCommittedBatch` to be published from memory.
+   * @example await effects.runMany('orders', ids, async (claimed, tx) => handleAll(claimed, tx))
+   */
+  async runMany(
+    functionName: string,
+    eventIds: readonly string[],
+    work: (claimed: ReadonlySet<string>, tx: SqlTx) => Promise<OutgoingMessage[]>,
+  ): Promise<void> {
+    let batch: OutboxBatch | undefined;
+    await this.#store.transaction(async (tx) => {
+      batch = undefined;
+      const { rows } = await tx.query<{ event_id: string }>(
+        `INSERT INTO hearth_ledger (function_name, event_id) SELECT $1, unnest($2::TEXT[])
+         ON CONFLICT (function_name, event_id) DO NOTHING RETURNING event_id`,
+        [functionName, eventIds],
+      );
+      // Run even when nothing was claimed: the caller learns every event is a duplicate.
+      const messages = await work(new Set(rows.map((row) => row.event_id)), tx);
+      if (messages.length === 0) return;
+      // Not awaited: in pipeline mode the insert travels with COMMIT; a failure makes COMMIT roll back.
+      const written = insertOutboxBatch(tx, messages, this.#batchLeaseMs);
+      written.catch(() => undefined);
+      batch = { id: written.id, messages };
+    });
+    if (batch && this.#onCommittedBatch) {
+      try {
+        await this.#onCommittedBatch(batch);
+      } catch (error) {
+        this.#log?.warn('outbox onCommittedBatch callback failed', { error });
+      }
+    }
   }
 
   /**

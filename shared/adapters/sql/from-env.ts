@@ -70,6 +70,8 @@ export function poolConfigOf(config: SqlEnvConfig): PoolConfig {
     max: config.poolMax ?? 10,
     connectionTimeoutMillis: 10_000,
     statement_timeout: config.statementTimeoutMs,
+    // Queries issued together (handlers of several keys in one transaction) share round trips.
+    pipeline: true,
   };
 }
 

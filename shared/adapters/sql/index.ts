@@ -25,6 +25,8 @@ export {
 } from './migration-sources.ts';
 export type { Migration, MigrationSource } from './migration-sources.ts';
 export { deadOutboxCount, insertOutbox, pendingOutboxCount } from './outbox.ts';
+export { pendingOutboxBatches } from './outbox-batches.ts';
+export type { OutboxBatch } from './outbox-batches.ts';
 export type { OutboxRow } from './outbox.ts';
 export { OutboxRelay } from './relay.ts';
 export type { OutboxRelayOptions, Publisher } from './relay.ts';

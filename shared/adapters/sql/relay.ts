@@ -1,6 +1,12 @@
 import { backoffDelay, dependencyOf, jsonLogger } from '../../core/index.ts';
 import type { DependencyGate, Logger, OutgoingMessage, Publisher, SqlStore } from '../../core/index.ts';
-import { claimOutbox, deleteOutbox, failOutbox, releaseOutbox, type OutboxRow } from './outbox.ts';
+import { claimOutbox, deleteOutbox, failOutbox, insertOutbox, releaseOutbox, type OutboxRow } from './outbox.ts';
+import { claimOutboxBatches, deleteOutboxBatches, type OutboxBatch } from './outbox-batches.ts';
+
+/** With this many batches waiting to be published, the next commit waits (back-pressure on consumers). */
+const MAX_PENDING_BATCHES = 16;
+/** Batches waiting together go out in one send (fewer, larger produce requests). */
+const BATCHES_PER_SEND = 8;
 
 export type { Publisher };
 
@@ -45,6 +51,9 @@ export class OutboxRelay {
   #running: Promise<number> | undefined;
   #again = false;
   #stopped = false;
+  /** Fast-path batches waiting to be published, oldest first, and the loop sending them. */
+  readonly #queue: { batch: OutboxBatch; sent: () => void }[] = [];
+  #sending: Promise<void> | undefined;
   /** Rows published since creation (a published-twice row counts twice). */
   published = 0;
   /** Rows parked as dead since creation. */
@@ -94,11 +103,43 @@ export class OutboxRelay {
     return this.#running;
   }
 
+  /**
+   * Publishes a batch a fast-path commit just wrote, after the batches before it, then deletes its row.
+   * Resolves at once, or, when too many batches wait, once the oldest of them went out (the committer
+   * waits: back-pressure). Never rejects: a batch that fails stays in SQL and the sweep publishes it
+   * once its claim expires.
+   * @example effects = new PgEffectStore(sql, { onCommittedBatch: (b) => relay.publishBatch(b) })
+   */
+  publishBatch(batch: OutboxBatch): Promise<void> {
+    let sent: () => void = () => undefined;
+    const out = new Promise<void>((resolve) => (sent = resolve));
+    this.#queue.push({ batch, sent });
+    this.#sending ??= this.#sendQueued().finally(() => (this.#sending = undefined));
+    return this.#queue.length > MAX_PENDING_BATCHES ? out : Promise.resolve();
+  }
+
+  /** Sends queued batches in order, those waiting together in one request, until the queue is empty. */
+  async #sendQueued(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const taken = this.#queue.splice(0, BATCHES_PER_SEND);
+      try {
+        await this.#sendBatches(taken.map((t) => t.batch));
+      } catch (error) {
+        const dependency = dependencyOf(error);
+        if (dependency && this.#gate) this.#gate.markDown(dependency, error);
+        else this.#log.warn('publishing an outbox batch failed; the sweep retries it', { error });
+      } finally {
+        for (const t of taken) t.sent();
+      }
+    }
+  }
+
   /** Stops the sweep, waits for a running flush and flushes once more. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
     this.#timer = undefined;
+    await this.#sending;
     await this.#running?.catch(() => undefined);
     await this.flush().catch((error: unknown) =>
       this.#log.warn('final outbox flush failed; rows stay for the next replica', { error }),
@@ -109,6 +150,13 @@ export class OutboxRelay {
     let total = 0;
     do {
       this.#again = false;
+      // Batches whose writer died before publishing them (their claim expired).
+      for (;;) {
+        const batches = await this.#store.transaction((tx) => claimOutboxBatches(tx, 10, this.#leaseMs));
+        if (batches.length > 0) await this.#sendBatches(batches);
+        total += batches.reduce((n, batch) => n + batch.messages.length, 0);
+        if (batches.length < 10) break;
+      }
       for (;;) {
         const rows = await this.#store.transaction((tx) => claimOutbox(tx, this.#batchSize, this.#leaseMs));
         if (rows.length === 0) break;
@@ -149,6 +197,44 @@ export class OutboxRelay {
     }
     await this.#deleteSent(sent);
     return sent.length;
+  }
+
+  /** Sends batches in one request and deletes their rows; if the broker refuses, batch by batch. */
+  async #sendBatches(batches: readonly OutboxBatch[]): Promise<void> {
+    if (batches.length === 1) return this.#sendBatch(batches[0] as OutboxBatch);
+    try {
+      await this.#publisher.publish(batches.flatMap((batch) => batch.messages));
+    } catch (error) {
+      if (dependencyOf(error) === 'kafka') throw error;
+      for (const batch of batches) await this.#sendBatch(batch);
+      return;
+    }
+    this.published += batches.reduce((n, batch) => n + batch.messages.length, 0);
+    await deleteOutboxBatches(
+      this.#store,
+      batches.map((batch) => batch.id),
+    );
+  }
+
+  /**
+   * Sends one batch and deletes its row. A batch the broker refuses is turned into one outbox row per
+   * message (in one transaction with the batch's deletion), so the bad ones are retried and parked alone.
+   */
+  async #sendBatch(batch: OutboxBatch): Promise<void> {
+    try {
+      await this.#publisher.publish(batch.messages);
+    } catch (error) {
+      if (dependencyOf(error) === 'kafka') throw error;
+      this.#log.warn('outbox batch refused by the broker; publishing its messages one by one', { error });
+      await this.#store.transaction(async (tx) => {
+        await insertOutbox(tx, batch.messages);
+        await deleteOutboxBatches(tx, [batch.id]);
+      });
+      this.notify();
+      return;
+    }
+    this.published += batch.messages.length;
+    await deleteOutboxBatches(this.#store, [batch.id]);
   }
 
   async #deleteSent(ids: string[]): Promise<void> {

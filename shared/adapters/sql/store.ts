@@ -52,6 +52,7 @@ export class PgSqlStore implements SqlStore {
   readonly #connectRetry: RetryPolicy;
   readonly #onRetry: ((info: SqlRetryInfo) => void) | undefined;
   readonly #limiter: Limiter;
+  readonly #pipelined: boolean;
   #closing: Promise<void> | undefined;
   /** Total re-runs since the store was created, all reasons. */
   retries = 0;
@@ -63,6 +64,7 @@ export class PgSqlStore implements SqlStore {
     this.#onRetry = options.onRetry;
     this.#pool = new pg.Pool(options.pool);
     this.#limiter = new Limiter(options.pool.max ?? 10);
+    this.#pipelined = (options.pool as { pipeline?: boolean }).pipeline === true;
     // Without a listener an idle client's error (e.g. the DB restarting) would crash the process.
     this.#pool.on('error', (error) => this.#log.warn('idle SQL connection failed; the pool dropped it', { error }));
   }
@@ -179,6 +181,21 @@ export class PgSqlStore implements SqlStore {
     client.on('error', onClientError);
     let broken: Error | undefined;
     try {
+      if (this.#pipelined) {
+        // Pipeline mode: BEGIN travels with the work's first statement instead of costing a round trip.
+        let beginError: unknown;
+        const begun = client.query('BEGIN ISOLATION LEVEL SERIALIZABLE').then(
+          () => undefined,
+          (error: unknown) => void (beginError = error),
+        );
+        const attempt = await this.#runAndCommit(client, work, (error) => (broken = error));
+        await begun;
+        if (beginError !== undefined && isConnectionError(beginError)) {
+          broken = asError(beginError);
+          if (!attempt.ok) return { ok: false, reason: 'connection', error: beginError };
+        }
+        return attempt;
+      }
       try {
         await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
       } catch (error) {

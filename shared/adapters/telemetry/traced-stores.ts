@@ -87,6 +87,13 @@ export function tracedEffectStore(effects: EffectStore): EffectStore {
         runBatch((scope) => body(tracedEffectStore(scope))),
       );
   }
+  const runMany = effects.runMany?.bind(effects);
+  // No span of its own: a chunk holds events of many traces. Each handler's statements are traced
+  // inside its event's invocation span (the tracing hook runs per event).
+  if (runMany) {
+    traced.runMany = (functionName, eventIds, work) =>
+      runMany(functionName, eventIds, (claimed, tx) => work(claimed, tracedSqlTx(tx)));
+  }
   return traced;
 }
 

@@ -3,9 +3,10 @@
  * standard OTEL_* variables of the process (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
  * OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_TRACES_EXPORTER, OTEL_TRACES_SAMPLER, OTEL_SERVICE_NAME,
  * OTEL_RESOURCE_ATTRIBUTES, OTEL_SDK_DISABLED, ...). Metrics stay on the Prometheus /metrics endpoint, so
- * the SDK's metric and log pipelines are left off.
+ * the SDK's metric and log pipelines are left off. The SDK (hundreds of modules, tens of MB) is loaded
+ * only by a process that traces.
  */
-import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import type { NodeSDK, NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 
 /** Span processors given in code (tests: a SimpleSpanProcessor on an InMemorySpanExporter). */
 export type SpanProcessors = NonNullable<NodeSDKConfiguration['spanProcessors']>;
@@ -34,31 +35,35 @@ export function tracingRequested(env: Record<string, string | undefined>): boole
   return Boolean(exporter || env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
 }
 
-let shared: { sdk: NodeSDK; refs: number } | undefined;
+let shared: { sdk: Promise<NodeSDK>; refs: number } | undefined;
 
 /**
  * Starts tracing when requested (see {@link tracingRequested}) or when span processors are given;
  * undefined otherwise. The SDK registers process-wide, so a second call while one runs shares it (its
  * own processors are ignored) and the last `shutdown` stops it.
- * @example const tracing = startTracing(process.env); ...; await tracing?.shutdown()
+ * @example const tracing = await startTracing(process.env); ...; await tracing?.shutdown()
  */
-export function startTracing(
+export async function startTracing(
   env: Record<string, string | undefined>,
   options: TracingOptions = {},
-): Tracing | undefined {
+): Promise<Tracing | undefined> {
   if (!options.spanProcessors && !tracingRequested(env)) return undefined;
   if (!shared) {
-    const sdk = new NodeSDK({
-      ...(env['OTEL_SERVICE_NAME'] ? {} : { serviceName: options.serviceName ?? 'hearth' }),
-      ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
-      metricReaders: [],
-      logRecordProcessors: [],
+    const sdk = import('@opentelemetry/sdk-node').then(({ NodeSDK }) => {
+      const started = new NodeSDK({
+        ...(env['OTEL_SERVICE_NAME'] ? {} : { serviceName: options.serviceName ?? 'hearth' }),
+        ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
+        metricReaders: [],
+        logRecordProcessors: [],
+      });
+      started.start();
+      return started;
     });
-    sdk.start();
     shared = { sdk, refs: 0 };
   }
   const current = shared;
   current.refs += 1;
+  await current.sdk;
   let stopped = false;
   return {
     shutdown: async () => {
@@ -67,7 +72,7 @@ export function startTracing(
       current.refs -= 1;
       if (current.refs > 0) return;
       if (shared === current) shared = undefined;
-      await current.sdk.shutdown();
+      await (await current.sdk).shutdown();
     },
   };
 }

@@ -34,7 +34,7 @@ export const devCommand: Command = {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
     const host = await startHost(functions, rt, {
-      platformRoutes: platformRoutes(config.HEARTH_PLATFORM),
+      platformRoutes: await platformRoutes(config.HEARTH_PLATFORM),
       onFatal: (error) => stopOnFatal?.(error),
     });
     await new Promise<void>((resolve) => {
