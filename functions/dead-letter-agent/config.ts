@@ -51,7 +51,8 @@ function defaultTopics(): string[] {
   const own = path.basename(import.meta.dirname);
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith('_') && e.name !== own)
-    .filter((e) => existsSync(path.join(dir, e.name, 'index.ts')))
+    // index.ts beside the sources, index.js in a built host (dist/).
+    .filter((e) => ['index.ts', 'index.js'].some((index) => existsSync(path.join(dir, e.name, index))))
     .map((e) => `${e.name}.dlq`)
     .sort();
 }
