@@ -49,10 +49,12 @@ export function deadLetterAgentConfig(env: Record<string, string | undefined>): 
 function defaultTopics(): string[] {
   const dir = path.resolve(import.meta.dirname, '..');
   const own = path.basename(import.meta.dirname);
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('_') && e.name !== own)
-    // index.ts beside the sources, index.js in a built host (dist/).
-    .filter((e) => ['index.ts', 'index.js'].some((index) => existsSync(path.join(dir, e.name, index))))
-    .map((e) => `${e.name}.dlq`)
-    .sort();
+  return (
+    readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('_') && e.name !== own)
+      // index.ts beside the sources, index.js in a built host (dist/).
+      .filter((e) => ['index.ts', 'index.js'].some((index) => existsSync(path.join(dir, e.name, index))))
+      .map((e) => `${e.name}.dlq`)
+      .sort()
+  );
 }
