@@ -18,6 +18,8 @@ export default defineFunction({
     topics: [topics.tasks, topics.results],
     schema: z.discriminatedUnion('type', [TaskSubmitted, SubtaskResult]),
   }),
+  // Declared so the host creates the topic at start (brokers may not auto-create it).
+  emits: [topics.answers],
   retries: 5,
   handler: async (event, ctx) => {
     await heartbeat('orchestrator', ctx);

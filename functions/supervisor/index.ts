@@ -14,6 +14,8 @@ import { heartbeat } from '../_ops/heartbeat.ts';
 export const supervisor = defineFunction({
   name: 'supervisor',
   trigger: kafka({ topic: topics.results, schema: SubtaskResult }),
+  // Declared so the host creates the topic at start (brokers may not auto-create it).
+  emits: [topics.escalations],
   handler: async (result, ctx) => {
     await heartbeat('supervisor', ctx);
     if (result.ok) return;

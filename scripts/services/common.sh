@@ -13,6 +13,13 @@ KAFKA_CONTROLLER_PORT="${HEARTH_KAFKA_CONTROLLER_PORT:-9093}"
 UPSTASH_PORT="${HEARTH_UPSTASH_PORT:-8079}"
 UPSTASH_TOKEN="hearth-local-token"
 
+# A bare shell (env -i, some CI runners) may lack the admin folders: runuser, apt-get's helpers and
+# PostgreSQL's tools live there.
+case ":$PATH:" in
+  *:/usr/sbin:*) ;;
+  *) PATH="$PATH:/usr/sbin:/sbin" ;;
+esac
+
 say() { printf '[services] %s\n' "$*" >&2; }
 
 die() {

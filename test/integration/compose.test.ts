@@ -155,6 +155,13 @@ describe('Dockerfile', () => {
     const copies = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => (m[1] ?? '').split(/\s+/));
     expect(copies).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'shared', 'functions']));
     for (const path of copies) expect(existsSync(join(repo, path)), path).toBe(true);
+    // Nothing it copies is left out of the build context by .dockerignore (folder, folder/* or the path).
+    const ignore = (await readFile(join(repo, '.dockerignore'), 'utf8')).split('\n').map((l) => l.trim());
+    for (const path of copies) {
+      const top = path.split('/')[0] as string;
+      const excluded = ignore.some((p) => p === path || p === top || (p === `${top}/*` && path !== top));
+      expect(excluded && !ignore.includes(`!${path}`), `${path} is excluded by .dockerignore`).toBe(false);
+    }
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toContain('RUN npm run build');
     expect(dockerfile).toContain('COPY --from=build /app/dist ./dist');
