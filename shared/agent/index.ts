@@ -31,6 +31,11 @@ export { SessionMemory } from './memory/session-memory.ts';
 export { boundContext } from './memory/context.ts';
 export { findSessionSummaries, saveSessionSummary } from './memory/summaries.ts';
 export { UsageLedger } from './budget/usage.ts';
+export type { UsageEntry } from './budget/usage.ts';
+export { Budget } from './budget/budget.ts';
+export type { BudgetOptions, BudgetShortfall } from './budget/budget.ts';
+export { budgetScopes } from './budget/scopes.ts';
+export type { BudgetAmounts, BudgetGroup, BudgetOwner, BudgetScope } from './budget/scopes.ts';
 export { agentTelemetry, noopAgentTelemetry, setAgentTelemetry } from './telemetry/port.ts';
 export type {
   AgentRunAttributes,

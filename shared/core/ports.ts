@@ -48,6 +48,11 @@ export interface KvStore {
   hashGetAll<T = unknown>(key: string): Promise<Record<string, T> | null>;
   /** Deletes the key only if it holds `expected` (safe lock release). */
   deleteIfEquals(key: string, expected: unknown): Promise<boolean>;
+  /**
+   * Runs a Lua script atomically (Redis EVAL: `KEYS` and `ARGV`). Scripts see raw strings, not JSON, so
+   * keep the keys they touch to numbers and strings they write themselves.
+   */
+  runScript<T = unknown>(script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<T>;
   ping(): Promise<void>;
 }
 

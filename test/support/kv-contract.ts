@@ -189,6 +189,19 @@ export function kvStoreContract(name: string, makeStore: () => KvStore | Promise
       expect(await store.deleteIfEquals(k, { owner: 'me', n: 1 })).toBe(false);
     });
 
+    it('runs a script atomically over its keys and arguments', async () => {
+      const k = key('script');
+      const script =
+        "local n = redis.call('INCRBY', KEYS[1], ARGV[1]) if n > tonumber(ARGV[2]) then redis.call('DECRBY', KEYS[1], ARGV[1]) return {'refused', n - tonumber(ARGV[1])} end return {'ok', n}";
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => store.runScript<[string, number]>(script, [k], [3, 20])),
+      );
+      expect(results.filter(([status]) => status === 'ok')).toHaveLength(6);
+      expect(results.filter(([status]) => status === 'refused').every(([, n]) => n === 18)).toBe(true);
+      expect(await store.get(k)).toBe(18);
+      await store.del(k);
+    });
+
     it('rejects a non-positive TTL with an error naming it', async () => {
       await expect(store.set(key('bad-ttl'), 1, { ttlMs: 0 })).rejects.toThrow(/ttlMs/);
       await expect(store.expire(key('bad-ttl'), -5)).rejects.toThrow(/ttlMs/);

@@ -3,6 +3,7 @@
  * LLM client and of anything built on it (runner, cascades). Routes by model: the body's `model` on
  * `POST /v1/chat/completions` (any path ending in /chat/completions), the deployment on Azure's
  * `POST /openai/deployments/{deployment}/chat/completions?api-version=...`. Every request is recorded.
+ * Scripted usage is capped at the request's `max_tokens` completion tokens, as a real provider stops there.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -122,7 +123,7 @@ export async function startScriptedProvider(options: { apiKey?: string } = {}): 
       return sendJson(res, next.status, next.body ?? fallbackBody, next.headers);
     }
     served += 1;
-    sendJson(res, 200, completionBody(model, next, served));
+    sendJson(res, 200, completionBody(model, next, served, body['max_tokens']));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -148,7 +149,12 @@ export async function startScriptedProvider(options: { apiKey?: string } = {}): 
   };
 }
 
-function completionBody(model: string, answer: ScriptedCompletion, serial: number): Record<string, unknown> {
+function completionBody(
+  model: string,
+  answer: ScriptedCompletion,
+  serial: number,
+  maxTokens: unknown,
+): Record<string, unknown> {
   const toolCalls = answer.toolCalls?.map((call, i) => ({
     id: call.id ?? `call_scripted_${serial}_${i}`,
     type: 'function',
@@ -166,7 +172,20 @@ function completionBody(model: string, answer: ScriptedCompletion, serial: numbe
     model,
     choices: [{ index: 0, message, finish_reason: answer.finishReason ?? (toolCalls?.length ? 'tool_calls' : 'stop') }],
   };
-  if (answer.usage) body['usage'] = answer.usage;
+  if (answer.usage) {
+    // Like a real provider, never more completion tokens than the request's max_tokens: it stops at the limit.
+    const limit = typeof maxTokens === 'number' ? maxTokens : Infinity;
+    const completion = Math.min(answer.usage.completion_tokens, limit);
+    body['usage'] = {
+      ...answer.usage,
+      completion_tokens: completion,
+      total_tokens:
+        (answer.usage.total_tokens ?? answer.usage.prompt_tokens + answer.usage.completion_tokens) -
+        (answer.usage.completion_tokens - completion),
+    };
+    if (completion < answer.usage.completion_tokens)
+      (body['choices'] as { finish_reason: string }[])[0]!.finish_reason = 'length';
+  }
   return body;
 }
 

@@ -31,6 +31,8 @@ const DELETE_IF_EQUALS = "if redis.call('GET', KEYS[1]) == ARGV[1] then return r
 export class UpstashKvStore implements KvStore {
   readonly #redis: Redis;
   readonly #deleteIfEquals: { exec(keys: string[], args: string[]): Promise<number> };
+  /** Scripts by source: each is sent once, then called by its SHA (EVALSHA, EVAL after a NOSCRIPT). */
+  readonly #scripts = new Map<string, { exec(keys: string[], args: string[]): Promise<unknown> }>();
 
   constructor(options: UpstashKvStoreOptions) {
     this.#redis = new Redis({
@@ -133,6 +135,20 @@ export class UpstashKvStore implements KvStore {
   async deleteIfEquals(key: string, expected: unknown): Promise<boolean> {
     const deleted = await this.#deleteIfEquals.exec([checkKey(key, 'deleteIfEquals')], [encodeJson(expected)]);
     return deleted === 1;
+  }
+
+  async runScript<T = unknown>(
+    script: string,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<T> {
+    for (const key of keys) checkKey(key, 'runScript');
+    let compiled = this.#scripts.get(script);
+    if (!compiled) {
+      compiled = this.#redis.createScript<unknown>(script);
+      this.#scripts.set(script, compiled);
+    }
+    return (await compiled.exec([...keys], args.map(String))) as T;
   }
 
   async ping(): Promise<void> {

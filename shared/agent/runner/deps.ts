@@ -24,6 +24,13 @@ export interface AgentRunnerDeps {
    * instead of running the tool. A durable function waits here with ctx.waitForEvent.
    */
   approve?: (request: ApprovalRequest) => Promise<ApprovalDecision>;
+  /** Budget reservations: a KV key prefix (separate deployments on one Redis) and how long one holds. */
+  budget?: { namespace?: string; reservationTtlMs?: number };
+  /**
+   * Whether a finished run appends its prompt and answer to session memory (default true). Off when the
+   * caller keeps the session's exchange itself, e.g. one turn per request of many agent runs.
+   */
+  rememberRuns?: boolean;
 }
 
 /** A side-effecting tool call waiting for someone's yes. */

@@ -9,7 +9,7 @@ import type { AgentSteps } from './steps.ts';
  * @example return finishRun(deps, steps, prefix, task, state, started, 'failed', 'max_steps_reached', 'stopped after 8 steps')
  */
 export async function finishRun(
-  deps: Pick<AgentRunnerDeps, 'memory'>,
+  deps: Pick<AgentRunnerDeps, 'memory' | 'rememberRuns'>,
   steps: AgentSteps,
   prefix: string,
   task: AgentTask,
@@ -21,7 +21,7 @@ export async function finishRun(
   resumable = false,
 ): Promise<AgentResult> {
   const memory = deps.memory;
-  if (!resumable && memory && state.output) {
+  if (!resumable && memory && deps.rememberRuns !== false && state.output) {
     await steps.step(`${prefix}memory`, async () => {
       await memory.append(task.sessionId, task.agent, [
         { role: 'user', content: task.prompt },

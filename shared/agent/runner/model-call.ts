@@ -1,9 +1,9 @@
 import { ensureError } from '../../core/errors.ts';
-import type { UsageLedger } from '../budget/usage.ts';
 import { estimateCostUsd } from '../llm/prices.ts';
 import type { ChatResponse, ToolSpec } from '../llm/types.ts';
 import type { AgentErrorCode, AgentTask } from '../types/task.ts';
 import { runnerTelemetry, type AgentRunnerDeps } from './deps.ts';
+import type { RunBudget } from './reserve.ts';
 import type { StepPrompt } from './step-prompt.ts';
 
 /**
@@ -58,26 +58,36 @@ export async function callModel(
 }
 
 /**
- * Records a model call's tokens (and estimated cost, when prices are known) in the usage ledger, once
- * per task and step: a replayed step records nothing more.
- * @example await recordModelUsage(usage, deps, task, step, response)
+ * Records a model call's tokens (and estimated cost, when prices are known) in the usage ledger and
+ * settles its budget reservation, once per task and step: a replayed step records nothing more.
+ * @example await settleModelUsage(run, deps, task, step, response)
  */
-export async function recordModelUsage(
-  usage: UsageLedger,
+export async function settleModelUsage(
+  run: RunBudget,
   deps: Pick<AgentRunnerDeps, 'prices'>,
   task: AgentTask,
   step: number,
   response: ChatResponse,
 ): Promise<void> {
-  await usage.record({
+  await run.budget.settle(reservationId(task, step), run.scopes, {
     agent: task.agent,
     sessionId: task.sessionId,
     taskId: task.taskId,
     step,
+    day: run.owner.day,
+    budgetGroup: run.owner.group?.id,
     model: response.model,
     promptTokens: response.usage.promptTokens,
     completionTokens: response.usage.completionTokens,
     totalTokens: response.usage.totalTokens,
     costUsd: deps.prices ? estimateCostUsd(response.model, response.usage, deps.prices) : 0,
   });
+}
+
+/**
+ * The reservation of a task's step: the same on every attempt, so a resumed call replaces its own.
+ * @example reservationId(task, 2) // "task-1:2"
+ */
+export function reservationId(task: Pick<AgentTask, 'taskId'>, step: number): string {
+  return `${task.taskId}:${step}`;
 }

@@ -1,7 +1,5 @@
 import { ensureError } from '../../core/errors.ts';
 import { formatIssues } from '../../core/schema.ts';
-import { capRefusal } from '../budget/caps.ts';
-import { UsageLedger } from '../budget/usage.ts';
 import type { ChatResponse } from '../llm/types.ts';
 import { hashSessionId } from '../telemetry/session-hash.ts';
 import {
@@ -14,8 +12,9 @@ import {
 import { runnerTelemetry, type AgentRunnerDeps } from './deps.ts';
 import type { RunOptions } from './events.ts';
 import { finishRun } from './finish.ts';
-import { callModel, ModelCallFailed, recordModelUsage } from './model-call.ts';
+import { callModel, ModelCallFailed, reservationId, settleModelUsage } from './model-call.ts';
 import { openingMessages } from './prompt.ts';
+import { BudgetRefused, reserveCall, runBudget } from './reserve.ts';
 import { buildResult, invalidTaskResult, type RunState } from './result.ts';
 import { stepPrompt } from './step-prompt.ts';
 import { directSteps, mustPropagate, type AgentSteps } from './steps.ts';
@@ -24,7 +23,8 @@ import { runToolCalls } from './tool-calls.ts';
 export type { AgentRunnerDeps } from './deps.ts';
 
 /**
- * The budgeted plan -> act -> observe loop. Every model call and every tool call is a journaled step
+ * The budgeted plan -> act -> observe loop. Every model call first reserves its estimated tokens (and cost)
+ * under the session's, the agent-day's and the task group's caps, and settles the actual usage after. Every model call and every tool call is a journaled step
  * (`options.steps`, a durable function's ctx): a run that is interrupted (crash, redelivery, hand-over)
  * and run again replays what it already did, making exactly as many provider requests as one that was
  * never interrupted. `run` never rejects for the run's own failures, which become a result with an error
@@ -32,11 +32,9 @@ export type { AgentRunnerDeps } from './deps.ts';
  */
 export class AgentRunner {
   readonly #deps: AgentRunnerDeps;
-  readonly #usage: UsageLedger;
 
   constructor(deps: AgentRunnerDeps) {
     this.#deps = deps;
-    this.#usage = new UsageLedger(deps.sql, deps.kv);
   }
 
   /**
@@ -97,6 +95,7 @@ export class AgentRunner {
       openingMessages(task, profile, { memory: this.#deps.memory, sql: this.#deps.sql }),
     );
     const tools = registry.specsFor(profile.allowedTools);
+    const budget = runBudget(this.#deps, task, profile);
     const end = (status: AgentStatus, code?: AgentErrorCode, error?: string, resumable = false): Promise<AgentResult> =>
       finishRun(this.#deps, steps, prefix, task, state, started, status, code, error, resumable);
 
@@ -104,8 +103,6 @@ export class AgentRunner {
       if (options.signal?.aborted) return end('cancelled', 'interrupted', 'run aborted', true);
       const step = state.step + 1;
       const remaining = task.tokenBudget - state.tokensUsed;
-      const refusal = await steps.step(`${prefix}caps:${step}`, () => capRefusal(this.#usage, task, profile));
-      if (refusal) return end('failed', refusal.code, refusal.message);
       const next = stepPrompt(state.messages, tools, profile, remaining);
       if (!next) {
         return end(
@@ -117,18 +114,34 @@ export class AgentRunner {
       let response: ChatResponse;
       try {
         // One attempt per step: the model client retries and falls back on its own; a failure here is
-        // not journaled, so a later attempt of the task calls the model again.
+        // not journaled, so a later attempt of the task reserves and calls the model again.
         response = await steps.step(
           `${prefix}model:${step}`,
-          (signal) => callModel(this.#deps, task, step, next, tools, anySignal(options.signal, signal)),
+          async (signal) => {
+            const id = reservationId(task, step);
+            const fitted = await reserveCall(budget, id, next, this.#deps.model.name, this.#deps.prices);
+            try {
+              return await callModel(this.#deps, task, step, fitted, tools, anySignal(options.signal, signal));
+            } catch (error) {
+              // A reservation left behind (KV down now) expires on its own.
+              await budget.budget.release(id, budget.scopes).catch((releaseError: unknown) => {
+                this.#deps.logger?.warn('budget reservation not released', {
+                  id,
+                  error: ensureError(releaseError).message,
+                });
+              });
+              throw error;
+            }
+          },
           { retries: 1 },
         );
       } catch (error) {
+        if (error instanceof BudgetRefused) return end('failed', error.code, error.message);
         if (error instanceof ModelCallFailed) return end('failed', error.code, error.message, true);
         throw error;
       }
       state.tokensUsed += response.usage.totalTokens;
-      await recordModelUsage(this.#usage, this.#deps, task, step, response);
+      await settleModelUsage(budget, this.#deps, task, step, response);
       state.messages.push(response.message);
       if (response.message.content) state.output = response.message.content;
       const calls = response.message.tool_calls ?? [];

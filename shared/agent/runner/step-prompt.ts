@@ -9,6 +9,8 @@ export const MIN_COMPLETION_TOKENS = 16;
 /** The prompt of the next model call and the completion tokens it may use. */
 export interface StepPrompt {
   prompt: ChatMessage[];
+  /** The prompt's estimated size, what a budget reservation counts before the provider answers. */
+  promptTokens: number;
   maxTokens: number;
 }
 
@@ -29,5 +31,5 @@ export function stepPrompt(
   const promptTokens = estimateMessagesTokens(prompt, tools);
   const maxTokens = Math.min(profile.maxCompletionTokens ?? 1024, remaining - promptTokens);
   if (bound <= 0 || maxTokens < MIN_COMPLETION_TOKENS) return undefined;
-  return { prompt, maxTokens };
+  return { prompt, promptTokens, maxTokens };
 }

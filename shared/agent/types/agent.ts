@@ -9,6 +9,10 @@ export interface AgentProfile {
   sessionTokenCap: number;
   /** Tokens this agent may spend per UTC day across all sessions. */
   dailyTokenCap: number;
+  /** USD one session may spend across all its tasks, from the price table; no cap when absent. */
+  sessionUsdCap?: number;
+  /** USD this agent may spend per UTC day across all sessions; no cap when absent. */
+  dailyUsdCap?: number;
   /** Token bound of the prompt sent to the model (system + history + this run). Default 4096. */
   contextTokens?: number;
   /** Upper bound of completion tokens per model call. Default 1024. */

@@ -11,6 +11,8 @@ export const AgentTaskSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).default({}),
   maxSteps: z.number().int().min(1).max(25).default(10),
   tokenBudget: z.number().int().min(512).max(32_768).default(8192),
+  /** A token budget shared with the other runs of a bigger task (e.g. every agent of one request). */
+  budgetGroup: z.object({ id: z.string().min(1).max(200), tokens: z.number().int().positive() }).optional(),
 });
 
 /** A task as submitted (defaults not yet applied). */
@@ -25,8 +27,8 @@ export type AgentStatus = z.output<typeof AgentStatusSchema>;
 export const AgentErrorCodeSchema = z.enum([
   'max_steps_reached',
   'token_budget_exceeded',
-  'session_cap_exceeded',
-  'agent_daily_cap_exceeded',
+  'session_budget_exceeded',
+  'agent_daily_budget_exceeded',
   'all_models_failed',
   'model_error',
   'invalid_task',
