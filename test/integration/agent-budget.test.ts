@@ -162,9 +162,6 @@ describe('budget caps', () => {
     const completed = results.filter((r) => r.status === 'completed');
     const refused = results.filter((r) => r.errorCode === 'session_budget_exceeded');
     const total = await ledgerTotal('session_id', sessionId);
-    console.log(
-      `20 concurrent tasks, session cap 5000: ${completed.length} completed, ${refused.length} refused, ${total} tokens recorded`,
-    );
     expect(
       completed.length + refused.length,
       JSON.stringify(results.find((r) => !r.errorCode?.startsWith('session'))),
@@ -197,7 +194,6 @@ describe('budget caps', () => {
     const results: AgentResult[] = await Promise.all(runs);
     const completed = results.filter((r) => r.status === 'completed');
     const total = await ledgerTotal('session_id', sessionId);
-    console.log(`KV lost mid-run, session cap 5000: ${completed.length} completed, ${total} tokens recorded`);
     expect(total).toBe(completed.reduce((sum, r) => sum + r.tokensUsed, 0));
     expect(total).toBeLessThanOrEqual(5000);
     expect(results.some((r) => r.errorCode === 'session_budget_exceeded')).toBe(true);
