@@ -9,6 +9,3 @@ export interface AgentDefinition {
   maxSteps?: number;
   tokenBudget?: number;
 }
-
-/** Generous caps for the example; tighten them per agent in production. */
-export const exampleCaps = { sessionTokenCap: 200_000, dailyTokenCap: 5_000_000 } as const;

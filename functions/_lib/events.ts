@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ToolCallRecordSchema } from '../../shared/agent/types/task.ts';
 
 /** tasks API -> orchestrator: a task row exists and waits to be planned. */
 export const TaskSubmitted = z.object({ type: z.literal('submitted'), taskId: z.string().min(1) });
@@ -13,6 +14,9 @@ export const SubtaskResult = z.object({
   ok: z.boolean(),
   output: z.string(),
   tokens: z.number().int().nonnegative(),
+  /** Steps the run used and its tool calls (absent in results from before they were reported). */
+  steps: z.number().int().nonnegative().optional(),
+  toolCalls: z.array(ToolCallRecordSchema).optional(),
   /** Set when !ok: a stable code and a readable reason. */
   errorCode: z.string().optional(),
   error: z.string().optional(),

@@ -1,5 +1,6 @@
 import type { HandlerContext } from '../../shared/core/index.ts';
 import type { subtasksOf } from './dispatch.ts';
+import { sessionMemory } from './session.ts';
 import { recordStep } from './steps.ts';
 import { topics } from './topics.ts';
 
@@ -7,17 +8,31 @@ type Subtask = Awaited<ReturnType<typeof subtasksOf>>[number];
 
 /**
  * Synthesizes the final answer from the sub-task outputs (the writer's report first, then the
- * findings it was based on) and completes the task.
+ * findings it was based on), completes the task and adds the exchange (request and answer) to its
+ * session's memory, so the session's next task sees it.
  * @example await completeTask(ctx, taskId, subtasks)
  */
 export async function completeTask(ctx: HandlerContext, taskId: string, subtasks: readonly Subtask[]): Promise<void> {
   const answer = synthesize(subtasks);
-  await ctx.sql.query(
+  const { rows } = await ctx.sql.query<{ request: string; session_id: string | null }>(
     `UPDATE agents_tasks SET status = 'completed', answer = $2, updated_at = now(),
        tokens = (SELECT COALESCE(SUM(tokens), 0) FROM agents_subtasks WHERE task_id = $1)
-     WHERE id = $1`,
+     WHERE id = $1 RETURNING request, session_id`,
     [taskId, answer],
   );
+  const task = rows[0];
+  if (task?.session_id) {
+    // Not part of the transaction: a retried one finds the exchange already there and adds nothing.
+    await sessionMemory(ctx).append(
+      task.session_id,
+      'orchestrator',
+      [
+        { role: 'user', content: task.request },
+        { role: 'assistant', content: answer },
+      ],
+      { once: true },
+    );
+  }
   await recordStep(ctx.sql, taskId, 'completed', 'completed', null, { subtasks: subtasks.length });
   ctx.emit(topics.answers, { taskId, status: 'completed', answer }, { key: taskId });
 }

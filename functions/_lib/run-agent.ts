@@ -9,14 +9,25 @@ import {
 import type { HandlerContext } from '../../shared/core/index.ts';
 import type { AgentDefinition } from './agent.ts';
 import { sharedModel } from './model.ts';
+import { sessionMemory } from './session.ts';
+import { settings } from './settings.ts';
+import { AGENTS_PREFIX } from './topics.ts';
 import { recordStep } from './steps.ts';
 
-/** One agent run of a task: its run id (the journal's step prefix), task and sub-task. */
+/** One agent run of a task: its run id (the journal's step prefix), task, sub-task and the request's limits. */
 export interface AgentRun {
   runId: string;
   taskId: string;
   subtaskId: string;
   prompt: string;
+  /** The conversation the task belongs to: the agent reads its memory and spends its session budget. */
+  sessionId: string;
+  /** The request's max_steps for this run (default: the agent's, else 10). */
+  maxSteps?: number | undefined;
+  /** The request's token_budget: this run's, and shared by every agent run of the task. */
+  tokenBudget?: number | undefined;
+  /** False when the caller keeps the session's exchange itself (a task of several agents). */
+  remember?: boolean;
 }
 
 /**
@@ -39,16 +50,20 @@ export async function runAgent(
     sql: ctx.database,
     kv: ctx.kv,
     agents: agentDirectory([def.profile]),
+    memory: sessionMemory(ctx),
+    rememberRuns: run.remember ?? true,
     logger: ctx.log,
+    budget: { namespace: `${AGENTS_PREFIX}:`, reservationTtlMs: settings.AGENTS_BUDGET_RESERVATION_TTL_MS },
     ...(options.approve ? { approve: options.approve } : {}),
   });
   const task = {
     taskId: run.runId,
-    sessionId: run.taskId,
+    sessionId: run.sessionId,
     agent: def.profile.name,
     prompt: run.prompt,
-    maxSteps: def.maxSteps ?? 4,
-    tokenBudget: def.tokenBudget ?? 16_384,
+    maxSteps: run.maxSteps ?? def.maxSteps ?? 10,
+    tokenBudget: run.tokenBudget ?? def.tokenBudget ?? 8192,
+    ...(run.tokenBudget !== undefined ? { budgetGroup: { id: run.taskId, tokens: run.tokenBudget } } : {}),
   };
   return runner.run(task, {
     steps: ctx,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readEnv } from '../../shared/core/config.ts';
+import { parseBudgets } from './budgets.ts';
 
 const Settings = z.object({
   /** Attempts per sub-task before the supervisor escalates. */
@@ -21,6 +22,20 @@ const Settings = z.object({
     .min(1_000)
     .max(7 * 86_400_000)
     .default(3_600_000),
+  /**
+   * Token and USD caps per agent, JSON: {"default": {"sessionTokens": n, "dailyTokens": n, "sessionUsd"?: usd,
+   * "dailyUsd"?: usd}, "<agent>": {...}}; an agent's entry overrides the default's fields.
+   */
+  AGENTS_BUDGETS: z.string().optional(),
+  /** How long a session's recent turns stay in KV after its last use (seed: 24 h). */
+  AGENTS_SESSION_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .max(30 * 86_400_000)
+    .default(86_400_000),
+  /** How long a model call's budget reservation holds when its call never settles (a crash). */
+  AGENTS_BUDGET_RESERVATION_TTL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(600_000),
 });
 
 export type AgentSettings = z.output<typeof Settings>;
@@ -30,6 +45,12 @@ export type AgentSettings = z.output<typeof Settings>;
  * @example settings.AGENTS_MAX_ATTEMPTS // 3
  */
 export const settings: AgentSettings = readEnv(Settings, process.env);
+
+/**
+ * The caps of an agent by name, from AGENTS_BUDGETS (a bad value stops the host at start, naming it).
+ * @example budgetCaps('research') // { sessionTokenCap: 200000, dailyTokenCap: 5000000 }
+ */
+export const budgetCaps = parseBudgets(settings.AGENTS_BUDGETS);
 
 /**
  * Delay before attempt `next` (2, 3, ...): the base doubled per earlier retry.

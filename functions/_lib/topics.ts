@@ -7,6 +7,9 @@ if (!/^[a-z][a-z0-9.-]{0,60}$/.test(PREFIX)) {
   throw new TypeError(`AGENTS_TOPIC_PREFIX must be lowercase letters, digits, "." or "-", got "${PREFIX}"`);
 }
 
+/** The prefix of this deployment's topics, also keeping its KV keys (budgets) apart on a shared Redis. */
+export const AGENTS_PREFIX = PREFIX;
+
 /** Topic names; every event is keyed by its task id so one task's events keep their order. */
 export const topics = {
   /** A task was submitted (tasks API -> orchestrator). */

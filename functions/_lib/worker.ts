@@ -40,21 +40,47 @@ export function agentWorker(def: AgentDefinition, options: { afterRun?: AfterRun
     handler: async (work, ctx) => {
       await heartbeat(`${agent}-agent`, ctx);
       const current = await ctx.step(`check:${work.attempt}`, async () => {
-        const { rows } = await ctx.database.query<{ status: string; attempt: number; approval: boolean }>(
-          `SELECT s.status, s.attempt, t.approval FROM agents_subtasks s JOIN agents_tasks t ON t.id = s.task_id
+        const { rows } = await ctx.database.query<{
+          status: string;
+          attempt: number;
+          approval: boolean;
+          session_id: string | null;
+          max_steps: number | null;
+          token_budget: number | null;
+        }>(
+          `SELECT s.status, s.attempt, t.approval, t.session_id, t.max_steps, t.token_budget
+             FROM agents_subtasks s JOIN agents_tasks t ON t.id = s.task_id
            WHERE s.task_id = $1 AND s.id = $2`,
           [work.taskId, work.subtaskId],
         );
-        return rows[0]
-          ? { status: rows[0].status, attempt: Number(rows[0].attempt), approval: rows[0].approval }
-          : null;
+        const row = rows[0];
+        if (!row) return null;
+        return {
+          status: row.status,
+          attempt: Number(row.attempt),
+          approval: row.approval,
+          // Tasks from before sessions existed are their own session.
+          sessionId: row.session_id ?? work.taskId,
+          maxSteps: row.max_steps === null ? null : Number(row.max_steps),
+          tokenBudget: row.token_budget === null ? null : Number(row.token_budget),
+        };
       });
       // Work of a finished, cancelled or superseded attempt: the current attempt resumes the same run.
       if (!current || current.status !== 'dispatched' || current.attempt !== work.attempt) return;
       const runId = `${work.taskId}/${work.subtaskId}`;
       const result = await runAgent(
         def,
-        { runId, taskId: work.taskId, subtaskId: work.subtaskId, prompt: work.prompt },
+        {
+          runId,
+          taskId: work.taskId,
+          subtaskId: work.subtaskId,
+          prompt: work.prompt,
+          sessionId: current.sessionId,
+          maxSteps: current.maxSteps ?? undefined,
+          tokenBudget: current.tokenBudget ?? undefined,
+          // The task adds its request and answer to the session once it completes, not each agent's.
+          remember: false,
+        },
         ctx,
         current.approval ? { approve: approvalGate(work, ctx) } : {},
       );
@@ -69,6 +95,8 @@ export function agentWorker(def: AgentDefinition, options: { afterRun?: AfterRun
         ok: result.status === 'completed',
         output: result.output,
         tokens: result.tokensUsed,
+        steps: result.stepsUsed,
+        toolCalls: result.toolCalls,
         ...(result.errorCode ? { errorCode: result.errorCode } : {}),
         ...(result.error ? { error: result.error } : {}),
         retriable: result.errorCode !== undefined && RETRIABLE.includes(result.errorCode),

@@ -1,5 +1,6 @@
 import { sqlQueryTool } from '../../shared/agent/index.ts';
-import { exampleCaps, type AgentDefinition } from '../_lib/agent.ts';
+import type { AgentDefinition } from '../_lib/agent.ts';
+import { budgetCaps } from '../_lib/settings.ts';
 import { salesSummaryTool } from './sales-summary.ts';
 
 /** Views the analyst may read with sql_query (created by this function's migration). */
@@ -13,7 +14,7 @@ export const analystAgent: AgentDefinition = {
       'You are a data analyst. Answer with numbers from the sample sales data only: use sales_summary for ' +
       `totals, or sql_query with one SELECT over ${ANALYST_VIEWS.join(', ')} for anything else.`,
     allowedTools: ['sales_summary', 'sql_query'],
-    ...exampleCaps,
+    ...budgetCaps('analyst'),
   },
   tools: () => [salesSummaryTool(), sqlQueryTool({ allowedViews: ANALYST_VIEWS, maxRows: 50 })],
 };

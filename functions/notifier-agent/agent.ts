@@ -1,5 +1,6 @@
 import { notifyTool } from '../../shared/agent/index.ts';
-import { exampleCaps, type AgentDefinition } from '../_lib/agent.ts';
+import type { AgentDefinition } from '../_lib/agent.ts';
+import { budgetCaps } from '../_lib/settings.ts';
 import { topics } from '../_lib/topics.ts';
 import { sqlOutboxNotifier } from './outbox.ts';
 
@@ -11,7 +12,7 @@ export const notifierAgent: AgentDefinition = {
       'You send notifications. Call notify once with the recipient named in the request (or "ops" when none ' +
       'is named), a one-line subject and the report as the body, then confirm what you sent.',
     allowedTools: ['notify'],
-    ...exampleCaps,
+    ...budgetCaps('notifier'),
   },
   tools: (ctx) => [notifyTool(sqlOutboxNotifier(ctx.database), { topic: topics.notifications })],
 };

@@ -15,9 +15,9 @@ export async function acceptResult(result: SubtaskResult, ctx: HandlerContext): 
   if (task.rows[0]?.status !== 'running') return;
   const updated = await ctx.sql.query(
     `UPDATE agents_subtasks SET status = 'done', output = $3, tokens = tokens + $4, error = NULL,
-       deadline_at = NULL, retry_at = NULL, updated_at = now()
+       steps_used = $5, tool_calls = $6, deadline_at = NULL, retry_at = NULL, updated_at = now()
      WHERE task_id = $1 AND id = $2 AND status IN ('dispatched', 'retry_wait')`,
-    [taskId, subtaskId, result.output, result.tokens],
+    [taskId, subtaskId, result.output, result.tokens, result.steps ?? 0, JSON.stringify(result.toolCalls ?? [])],
   );
   if (updated.rowCount === 0) return;
   await recordStep(ctx.sql, taskId, `done:${subtaskId}`, 'subtask_done', subtaskId, {

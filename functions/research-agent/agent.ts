@@ -1,4 +1,5 @@
-import { exampleCaps, type AgentDefinition } from '../_lib/agent.ts';
+import type { AgentDefinition } from '../_lib/agent.ts';
+import { budgetCaps } from '../_lib/settings.ts';
 import { knowledgeSearchTool } from './kb-search.ts';
 
 /** The research agent: answers from the knowledge base only, citing document titles. */
@@ -9,7 +10,7 @@ export const researchAgent: AgentDefinition = {
       'You are a research assistant. Use search_knowledge_base to find the facts the task needs and answer ' +
       'only from what it returns, citing document titles. Say so when the knowledge base has no answer.',
     allowedTools: ['search_knowledge_base'],
-    ...exampleCaps,
+    ...budgetCaps('research'),
   },
   tools: () => [knowledgeSearchTool()],
 };

@@ -3,16 +3,19 @@
  * agent synchronously. Every route needs a bearer JWT (see ../_lib/auth.ts); /health, /ready and
  * /metrics are the host's own.
  *
- *   POST /tasks              {"prompt": "...", "plan"?: [...], "approval"?: true} -> 202 {taskId}
+ *   POST /tasks              {"prompt": "...", "plan"?: [...], "approval"?: true, AgentTask fields} -> 202 {taskId, session_id}
  *   GET  /tasks/:id                                              -> status, answer, sub-tasks, steps, tokens
  *   GET  /tasks/:id/events                                       -> text/event-stream of steps until the task ends
  *   POST /tasks/:id/input    {"approve": true, "comment"?: "..."} -> 202, the waiting agent resumes
  *   POST /tasks/:id/cancel   {"reason"?: "..."}                  -> 200 cancelled, 409 when already ended
- *   POST /run                {"agent": "analyst", "prompt": "..."} -> the agent's answer
+ *   POST /run                {"agent": "analyst", "prompt": "...", AgentTask fields} -> the agent's AgentResult
+ *
+ * AgentTask fields (seed 001, see ./contract.ts): session_id, metadata, max_steps, token_budget.
  */
 import { z } from 'zod';
 import { BadInputError, defineFunction, http } from '../../shared/core/index.ts';
 import { jwtAuthorizer } from '../_lib/auth.ts';
+import { agentTaskFields, strictRequest } from './contract.ts';
 import { Plan } from '../_lib/plan.ts';
 import { topics } from '../_lib/topics.ts';
 import { cancelTaskRoute, taskInputRoute } from './control.ts';
@@ -30,11 +33,12 @@ export const submit = defineFunction({
   trigger: http({
     method: 'POST',
     path: '/tasks',
-    schema: z.strictObject({
+    schema: strictRequest({
       prompt: z.string().trim().min(1).max(4_000),
       plan: Plan.optional(),
       /** Side-effecting tools wait for POST /tasks/:id/input before they run. */
       approval: z.boolean().optional(),
+      ...agentTaskFields,
     }),
     maxBytes: 64 * 1024,
     authorize,
@@ -86,7 +90,11 @@ export const run = defineFunction({
   trigger: http({
     method: 'POST',
     path: '/run',
-    schema: z.object({ agent: z.enum(SYNC_AGENTS), prompt: z.string().trim().min(1).max(4_000) }),
+    schema: strictRequest({
+      agent: z.enum(SYNC_AGENTS),
+      prompt: z.string().trim().min(1).max(4_000),
+      ...agentTaskFields,
+    }),
     maxBytes: 64 * 1024,
     authorize,
   }),

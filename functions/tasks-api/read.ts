@@ -1,4 +1,5 @@
 import { httpReply, type HandlerContext, type HttpReply, type SqlTx } from '../../shared/core/index.ts';
+import type { ToolCallRecord } from '../../shared/agent/types/task.ts';
 import { listSteps } from '../_lib/steps.ts';
 
 /**
@@ -24,10 +25,16 @@ export async function taskView(sql: SqlTx, taskId: string) {
     error: string | null;
     tokens: number;
     approval: boolean;
+    session_id: string | null;
+    metadata: Record<string, unknown> | null;
+    max_steps: number | null;
+    token_budget: number | null;
     created_at: Date;
     updated_at: Date;
   }>(
-    'SELECT status, request, answer, error, tokens, approval, created_at, updated_at FROM agents_tasks WHERE id = $1',
+    `SELECT status, request, answer, error, tokens, approval, session_id, metadata, max_steps, token_budget,
+            created_at, updated_at
+       FROM agents_tasks WHERE id = $1`,
     [taskId],
   );
   const row = task.rows[0];
@@ -40,10 +47,14 @@ export async function taskView(sql: SqlTx, taskId: string) {
     depends_on: string[];
     error: string | null;
     tokens: number;
+    steps_used: number;
+    tool_calls: ToolCallRecord[] | null;
   }>(
-    'SELECT id, agent, status, attempt, depends_on, error, tokens FROM agents_subtasks WHERE task_id = $1 ORDER BY position',
+    `SELECT id, agent, status, attempt, depends_on, error, tokens, steps_used, tool_calls
+       FROM agents_subtasks WHERE task_id = $1 ORDER BY position`,
     [taskId],
   );
+  const ended = ['completed', 'failed', 'cancelled'].includes(row.status);
   return {
     taskId,
     status: row.status,
@@ -64,5 +75,15 @@ export async function taskView(sql: SqlTx, taskId: string) {
     })),
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
+    // Seed 001's AgentTask and AgentResult fields, summed over the task's agent runs.
+    session_id: row.session_id,
+    metadata: row.metadata ?? {},
+    max_steps: row.max_steps === null ? null : Number(row.max_steps),
+    token_budget: row.token_budget === null ? null : Number(row.token_budget),
+    output: row.answer ?? '',
+    steps_used: subs.rows.reduce((sum, s) => sum + Number(s.steps_used), 0),
+    tokens_used: Number(row.tokens),
+    tool_calls: subs.rows.flatMap((s) => s.tool_calls ?? []),
+    duration_ms: ended ? new Date(row.updated_at).getTime() - new Date(row.created_at).getTime() : null,
   };
 }

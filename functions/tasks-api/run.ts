@@ -5,7 +5,10 @@ import { researchAgent } from '../research-agent/agent.ts';
 import { writerAgent } from '../writer-agent/agent.ts';
 import { callerOf } from '../_lib/auth.ts';
 import { runAgent } from '../_lib/run-agent.ts';
+import { claimSession } from '../_lib/session.ts';
 import { recordStep } from '../_lib/steps.ts';
+import type { AgentTaskFields } from './contract.ts';
+import { noSuchSession } from './submit.ts';
 
 /** Agents POST /run may call: the ones without side effects (notifications go through POST /tasks). */
 export const SYNC_AGENTS = ['research', 'analyst', 'writer'] as const;
@@ -19,7 +22,7 @@ const DEFINITIONS = { research: researchAgent, analyst: analystAgent, writer: wr
  * @example await runNow({ agent: 'analyst', prompt: 'Total revenue by region?' }, ctx)
  */
 export async function runNow(
-  input: { agent: (typeof SYNC_AGENTS)[number]; prompt: string },
+  input: { agent: (typeof SYNC_AGENTS)[number]; prompt: string } & AgentTaskFields,
   ctx: HandlerContext,
 ): Promise<HttpReply> {
   // Both read once: a run resumed elsewhere has neither the request's token nor the same random id.
@@ -27,17 +30,37 @@ export async function runNow(
     taskId: randomUUID(),
     caller: callerOf(ctx.meta.headers),
   }));
-  await ctx.transaction('submitted', async ({ sql }) => {
-    await sql.query(`INSERT INTO agents_tasks (id, request, caller, status) VALUES ($1, $2, $3, 'running')`, [
-      taskId,
-      input.prompt,
-      caller,
-    ]);
+  const sessionId = await ctx.transaction('submitted', async ({ sql }) => {
+    const session = await claimSession(sql, input.session_id ?? `run-${taskId}`, caller);
+    if (!session) return null;
+    await sql.query(
+      `INSERT INTO agents_tasks (id, request, caller, status, session_id, metadata, max_steps, token_budget)
+       VALUES ($1, $2, $3, 'running', $4, $5, $6, $7)`,
+      [
+        taskId,
+        input.prompt,
+        caller,
+        session,
+        JSON.stringify(input.metadata ?? {}),
+        input.max_steps ?? null,
+        input.token_budget ?? null,
+      ],
+    );
     await recordStep(sql, taskId, 'submitted', 'submitted', null, { agent: input.agent, sync: true });
+    return session;
   });
+  if (!sessionId) return noSuchSession(input.session_id);
   const result = await runAgent(
     DEFINITIONS[input.agent],
-    { runId: `${taskId}/${input.agent}`, taskId, subtaskId: input.agent, prompt: input.prompt },
+    {
+      runId: `${taskId}/${input.agent}`,
+      taskId,
+      subtaskId: input.agent,
+      prompt: input.prompt,
+      sessionId,
+      maxSteps: input.max_steps,
+      tokenBudget: input.token_budget,
+    },
     ctx,
   );
   const ok = result.status === 'completed';
@@ -59,12 +82,18 @@ export async function runNow(
     body: {
       taskId,
       agent: input.agent,
-      status: ok ? 'completed' : 'failed',
       answer: ok ? result.output : null,
-      ...(ok ? {} : { error: result.error ?? result.errorCode }),
-      steps: result.stepsUsed,
-      tokens: result.tokensUsed,
-      toolCalls: result.toolCalls,
+      // Seed 001's AgentResult.
+      session_id: sessionId,
+      status: ok ? 'completed' : 'failed',
+      output: result.output,
+      steps_used: result.stepsUsed,
+      tokens_used: result.tokensUsed,
+      tool_calls: result.toolCalls,
+      error: ok ? null : (result.error ?? result.errorCode ?? 'failed'),
+      ...(result.errorCode ? { error_code: result.errorCode } : {}),
+      duration_ms: result.durationMs,
+      metadata: input.metadata ?? {},
     },
   });
 }

@@ -2,28 +2,39 @@ import { randomUUID } from 'node:crypto';
 import { httpReply, type HandlerContext, type HttpReply } from '../../shared/core/index.ts';
 import { callerOf } from '../_lib/auth.ts';
 import { validatePlan, type PlanStep } from '../_lib/plan.ts';
+import { claimSession } from '../_lib/session.ts';
 import { recordStep } from '../_lib/steps.ts';
 import { topics } from '../_lib/topics.ts';
+import type { AgentTaskFields } from './contract.ts';
 
 /**
  * POST /tasks: stores the task and publishes it for the orchestrator in one transaction (outbox), so an
- * accepted task is never lost. An explicit plan is checked now (unknown agents, cycles: 400).
+ * accepted task is never lost. An explicit plan is checked now (unknown agents, cycles: 400). The task
+ * continues the caller's session `session_id` (another caller's is a 404) or opens a new one.
  * @example await submitTask({ prompt: 'Explain the refund policy' }, ctx)
  */
 export async function submitTask(
-  input: { prompt: string; plan?: PlanStep[] | undefined; approval?: boolean | undefined },
+  input: { prompt: string; plan?: PlanStep[] | undefined; approval?: boolean | undefined } & AgentTaskFields,
   ctx: HandlerContext,
 ): Promise<HttpReply> {
   if (input.plan) validatePlan(input.plan);
+  const caller = callerOf(ctx.meta.headers);
+  const sessionId = await claimSession(ctx.sql, input.session_id, caller);
+  if (!sessionId) return noSuchSession(input.session_id);
   const taskId = randomUUID();
   await ctx.sql.query(
-    `INSERT INTO agents_tasks (id, request, caller, status, plan, approval) VALUES ($1, $2, $3, 'queued', $4, $5)`,
+    `INSERT INTO agents_tasks (id, request, caller, status, plan, approval, session_id, metadata, max_steps, token_budget)
+     VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9)`,
     [
       taskId,
       input.prompt,
-      callerOf(ctx.meta.headers),
+      caller,
       input.plan ? JSON.stringify(input.plan) : null,
       input.approval === true,
+      sessionId,
+      JSON.stringify(input.metadata ?? {}),
+      input.max_steps ?? null,
+      input.token_budget ?? null,
     ],
   );
   await recordStep(ctx.sql, taskId, 'submitted', 'submitted', null, {});
@@ -33,6 +44,7 @@ export async function submitTask(
     headers: { location: `/tasks/${taskId}` },
     body: {
       taskId,
+      session_id: sessionId,
       status: 'queued',
       links: {
         self: `/tasks/${taskId}`,
@@ -42,4 +54,12 @@ export async function submitTask(
       },
     },
   });
+}
+
+/**
+ * The answer for a session id the caller does not own: the same as for one that does not exist.
+ * @example if (!sessionId) return noSuchSession(input.session_id)
+ */
+export function noSuchSession(sessionId: string | undefined): HttpReply {
+  return httpReply({ status: 404, body: { error: `no session with id "${sessionId ?? ''}"` } });
 }

@@ -1,4 +1,5 @@
-import { exampleCaps, type AgentDefinition } from '../_lib/agent.ts';
+import type { AgentDefinition } from '../_lib/agent.ts';
+import { budgetCaps } from '../_lib/settings.ts';
 
 /** The writer agent: turns the findings injected into its prompt into a short report. No tools. */
 export const writerAgent: AgentDefinition = {
@@ -8,7 +9,7 @@ export const writerAgent: AgentDefinition = {
       'You are a concise business writer. Write a short report (a title line, then at most five bullet points) ' +
       'that answers the request using only the findings given. Do not invent numbers.',
     allowedTools: [],
-    ...exampleCaps,
+    ...budgetCaps('writer'),
   },
   tools: () => [],
 };

@@ -38,11 +38,18 @@ export class SessionMemory {
   }
 
   /**
-   * Appends turns; folds the oldest half into a SQL summary first when they would be trimmed.
+   * Appends turns; folds the oldest half into a SQL summary first when they would be trimmed. With
+   * `once`, turns that already end the session (a retried write) are not appended again.
    * @example await memory.append('session-1', 'support', [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }])
    */
-  async append(sessionId: string, agent: string, turns: readonly Turn[]): Promise<void> {
+  async append(
+    sessionId: string,
+    agent: string,
+    turns: readonly Turn[],
+    options: { once?: boolean } = {},
+  ): Promise<void> {
     const existing = await this.recent(sessionId);
+    if (options.once && endsWith(existing, turns)) return;
     if (existing.length + turns.length > this.#maxTurns) {
       const foldCount = Math.max(existing.length + turns.length - this.#maxTurns, Math.floor(this.#maxTurns / 2));
       const folded = existing.slice(0, foldCount);
@@ -63,6 +70,12 @@ export class SessionMemory {
   async clear(sessionId: string): Promise<void> {
     await this.#kv.del(key(sessionId));
   }
+}
+
+function endsWith(existing: readonly Turn[], turns: readonly Turn[]): boolean {
+  if (turns.length === 0 || existing.length < turns.length) return false;
+  const tail = existing.slice(existing.length - turns.length);
+  return tail.every((t, i) => t.role === turns[i]!.role && t.content === turns[i]!.content);
 }
 
 function key(sessionId: string): string {
