@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StuckTaskEvent } from '../../functions/stuck-task-sweeper/index.ts';
+import type { UsageReport } from '../../functions/usage-report/report.ts';
+import { migrate, PgSqlStore } from '../../shared/adapters/sql/index.ts';
+import { agentMigrations } from '../../shared/agent/migrations.ts';
 import { databaseUrlForSchema, startHostProcess, type HostProcess } from '../support/host-process.ts';
 import {
   cleanupKafka,
@@ -145,6 +148,60 @@ describe('agents: cron ops agents', () => {
     );
     expect(published.filter((a) => a.rule === 'agent-stopped')).toEqual([
       expect.objectContaining({ subject: 'dead-letter-agent', severity: 'critical' }),
+    ]);
+  });
+
+  it("the usage report prices yesterday's ledger by agent, model and session, and publishes it", async () => {
+    const reportTopic = uniqueName('usage-report');
+    topics.push(reportTopic, 'usage-report.dlq');
+    await createTopics(transport, [reportTopic], 1);
+    const store = new PgSqlStore({ pool: schema.poolConfig });
+    await migrate(store, { sources: [agentMigrations] });
+    await store.close();
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await pool.query(
+      `INSERT INTO agent_token_ledger (agent, session_id, task_id, step, usage_day, model, prompt_tokens, completion_tokens, total_tokens, cost_usd)
+       VALUES ('research', 's-1', 't-1', 1, $1, 'gpt-4o', 1000, 100, 1100, 0),
+              ('research', 's-2', 't-2', 1, $1, 'gpt-4o-mini', 2000, 200, 2200, 0),
+              ('writer', 's-1', 't-1', 2, $1, 'gpt-4o', 500, 500, 1000, 0),
+              ('writer', 's-3', 't-3', 1, now()::date, 'gpt-4o', 9999, 9999, 19998, 0)`,
+      [yesterday],
+    );
+    const host = start({
+      HEARTH_FUNCTIONS: 'usage-report',
+      HEARTH_USAGE_REPORT_SCHEDULE: '* * * * * *',
+      HEARTH_USAGE_REPORT_TOPIC: reportTopic,
+      HEARTH_LLM_PRICES: '{"gpt-4o":{"input":2.5,"output":10},"gpt-4o-mini":{"input":0.15,"output":0.6}}',
+    });
+    const reports = async () =>
+      (await readAllRecords(transport, reportTopic)).map(
+        (r) => JSON.parse(r.value?.toString('utf8') ?? '{}') as UsageReport,
+      );
+    await waitUntil('a usage report', async () => (await reports()).length > 0, 60_000);
+    host.child.kill('SIGTERM');
+    expect((await host.exited).code, host.output()).toBe(0);
+    const report = (await reports()).find((r) => r.day === yesterday)!;
+    // gpt-4o: 1500 in x $2.5 + 600 out x $10 per 1M; gpt-4o-mini: 2000 x $0.15 + 200 x $0.6 per 1M.
+    expect(report.models.map((m) => [m.model, m.totalTokens, Number(m.estimatedCostUsd.toFixed(6))])).toEqual([
+      ['gpt-4o', 2100, 0.00975],
+      ['gpt-4o-mini', 2200, 0.00042],
+    ]);
+    expect(report.sessions.map((l) => [l.sessionId, l.calls, l.totalTokens])).toEqual([
+      ['s-1', 2, 2100],
+      ['s-2', 1, 2200],
+    ]);
+    expect(report.agents.map((a) => [a.agent, a.totalTokens])).toEqual([
+      ['research', 3300],
+      ['writer', 1000],
+    ]);
+    expect(report.totals.totalTokens).toBe(4300);
+    const rows = await pool.query<{ agent: string; total_tokens: string }>(
+      'SELECT agent, total_tokens FROM hearth_usage_reports WHERE day = $1 ORDER BY agent',
+      [yesterday],
+    );
+    expect(rows.rows).toEqual([
+      { agent: 'research', total_tokens: '3300' },
+      { agent: 'writer', total_tokens: '1000' },
     ]);
   });
 });
