@@ -5,17 +5,35 @@
  *   HEARTH_JWT_ISSUER          required `iss`
  *   HEARTH_JWT_AUDIENCE        required `aud`
  *   HEARTH_JWT_ALLOWED_CALLERS optional comma-separated `sub` values; empty allows every subject
- * Answers: 401 missing, malformed, badly signed, expired or wrong-issuer tokens; 403 a wrong audience
- * or a caller not allowed; 503 when no key is configured (deny by default).
+ *   HEARTH_JWT_MAX_AGE_S       optional: tokens issued (`iat`) longer ago are refused, whatever their `exp`
+ * Every token needs `sub` and `exp`. The JWKS URL must be https (http only for localhost). A token whose
+ * space-separated `scope` holds `hearth:admin` sees every caller's tasks; others see only their own.
+ * Answers: 401 missing, malformed, badly signed, expired, exp-less or wrong-issuer tokens; 403 a wrong
+ * audience or a caller not allowed; 503 when no key is configured (deny by default).
  */
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { readEnv } from '../../shared/core/config.ts';
-import { ConfigError, httpReply, type HttpAuthorizer, type HttpReply } from '../../shared/core/index.ts';
+import {
+  ConfigError,
+  hasRole,
+  httpReply,
+  principalOf,
+  type HttpAuthorizer,
+  type HttpReply,
+} from '../../shared/core/index.ts';
+
+/** The scope that lets a caller see and control every caller's tasks. */
+export const ADMIN_SCOPE = 'hearth:admin';
 
 const JwtEnv = z.object({
   HEARTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (an HS256 key)').optional(),
-  HEARTH_JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  HEARTH_JWT_JWKS_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an https URL' })
+    .refine((v) => v.startsWith('https:') || LOCAL_HOSTS.has(new URL(v).hostname), {
+      error: 'must be an https URL (plain http is allowed only for localhost)',
+    })
+    .optional(),
   HEARTH_JWT_ISSUER: z.string().min(1).optional(),
   HEARTH_JWT_AUDIENCE: z.string().min(1).optional(),
   HEARTH_JWT_ALLOWED_CALLERS: z
@@ -27,9 +45,12 @@ const JwtEnv = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+  HEARTH_JWT_MAX_AGE_S: z.coerce.number().int().min(1).optional(),
 });
 
-type Verify = (token: string) => Promise<{ sub?: string }>;
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+type Verify = (token: string) => Promise<JWTPayload>;
 
 /**
  * Builds the authorizer from the environment; a bad or incomplete configuration throws a ConfigError
@@ -51,7 +72,12 @@ export function jwtAuthorizer(env: Record<string, string | undefined>): HttpAuth
   if (!cfg.HEARTH_JWT_ISSUER) throw new ConfigError('HEARTH_JWT_ISSUER', 'is required when a JWT key is configured');
   if (!cfg.HEARTH_JWT_AUDIENCE)
     throw new ConfigError('HEARTH_JWT_AUDIENCE', 'is required when a JWT key is configured');
-  const options = { issuer: cfg.HEARTH_JWT_ISSUER, audience: cfg.HEARTH_JWT_AUDIENCE };
+  const options = {
+    issuer: cfg.HEARTH_JWT_ISSUER,
+    audience: cfg.HEARTH_JWT_AUDIENCE,
+    requiredClaims: ['exp', 'sub'],
+    ...(cfg.HEARTH_JWT_MAX_AGE_S ? { maxTokenAge: cfg.HEARTH_JWT_MAX_AGE_S } : {}),
+  };
   let verify: Verify;
   if (cfg.HEARTH_JWT_SECRET) {
     const key = new TextEncoder().encode(cfg.HEARTH_JWT_SECRET);
@@ -64,31 +90,35 @@ export function jwtAuthorizer(env: Record<string, string | undefined>): HttpAuth
   return async ({ headers }) => {
     const match = /^Bearer\s+(\S+)$/i.exec(headers['authorization'] ?? '');
     if (!match) return deny(401, 'missing bearer token: send "Authorization: Bearer <JWT>"');
-    let sub: string | undefined;
+    let claims: JWTPayload;
     try {
-      sub = (await verify(match[1] as string)).sub;
+      claims = await verify(match[1] as string);
     } catch (error) {
       return rejection(error, options.audience);
     }
-    if (allowed.length > 0 && (!sub || !allowed.includes(sub))) {
-      return deny(403, `caller "${sub ?? '(no sub claim)'}" is not allowed to use this API`);
+    const sub = claims.sub as string;
+    if (allowed.length > 0 && !allowed.includes(sub)) {
+      return deny(403, `caller "${sub}" is not allowed to use this API`);
     }
-    return undefined;
+    const scope = typeof claims['scope'] === 'string' ? claims['scope'].split(' ').filter(Boolean) : [];
+    return { principal: sub, roles: scope };
   };
 }
 
 /**
- * The `sub` of a request's bearer token (call only after the authorizer accepted it).
+ * The verified `sub` of a request's bearer token, as the host passed it on.
  * @example const caller = callerOf(ctx.meta.headers) // "reports-service"
  */
 export function callerOf(headers: Readonly<Record<string, string>>): string {
-  const token = /^Bearer\s+(\S+)$/i.exec(headers['authorization'] ?? '')?.[1];
-  if (!token) return 'anonymous';
-  try {
-    return decodeJwt(token).sub ?? 'anonymous';
-  } catch {
-    return 'anonymous';
-  }
+  return principalOf(headers) ?? 'anonymous';
+}
+
+/**
+ * True when the caller's token carries the admin scope.
+ * @example if (!isAdmin(ctx.meta.headers) && task.caller !== callerOf(ctx.meta.headers)) return notFound
+ */
+export function isAdmin(headers: Readonly<Record<string, string>>): boolean {
+  return hasRole(headers, ADMIN_SCOPE);
 }
 
 function rejection(error: unknown, audience: string): HttpReply {

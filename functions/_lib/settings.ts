@@ -36,6 +36,8 @@ const Settings = z.object({
     .default(86_400_000),
   /** How long a model call's budget reservation holds when its call never settles (a crash). */
   AGENTS_BUDGET_RESERVATION_TTL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(600_000),
+  /** Tasks one caller (JWT `sub`) may submit per minute with POST /tasks; past it, 429 with Retry-After. */
+  AGENTS_SUBMIT_RATE_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(120),
 });
 
 export type AgentSettings = z.output<typeof Settings>;

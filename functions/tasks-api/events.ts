@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { httpReply, type HandlerContext, type HttpReply, type HttpStreamWrite } from '../../shared/core/index.ts';
+import { canSeeTask } from '../_lib/access.ts';
 import { listSteps } from '../_lib/steps.ts';
+import { noSuchTask } from './read.ts';
 
 const POLL_MS = 250;
 /** A stream never outlives this; clients reconnect (EventSource does) to follow longer tasks. */
@@ -13,8 +15,7 @@ const KEEPALIVE_MS = 15_000;
  * @example curl -N -H "authorization: Bearer $TOKEN" localhost:8080/tasks/$ID/events
  */
 export async function streamTaskEvents(taskId: string, ctx: HandlerContext): Promise<HttpReply> {
-  const exists = await ctx.sql.query('SELECT 1 FROM agents_tasks WHERE id = $1', [taskId]);
-  if (exists.rowCount === 0) return httpReply({ status: 404, body: { error: `no task with id "${taskId}"` } });
+  if (!(await canSeeTask(ctx.sql, taskId, ctx.meta.headers))) return noSuchTask(taskId);
   return httpReply({
     status: 200,
     headers: {

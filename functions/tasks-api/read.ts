@@ -1,16 +1,27 @@
 import { httpReply, type HandlerContext, type HttpReply, type SqlTx } from '../../shared/core/index.ts';
 import type { ToolCallRecord } from '../../shared/agent/types/task.ts';
+import { canSeeTask } from '../_lib/access.ts';
 import { listSteps } from '../_lib/steps.ts';
 
 /**
- * GET /tasks/:id: status, answer or error, sub-tasks, steps and tokens (404 for an unknown id).
+ * GET /tasks/:id: status, answer or error, sub-tasks, steps and tokens (404 for an unknown id or
+ * another caller's task).
  * @example await readTask(taskId, ctx)
  */
 export async function readTask(taskId: string, ctx: HandlerContext): Promise<HttpReply> {
   // A GET runs outside any transaction: ctx.sql is the database itself, one pooled connection per read.
+  if (!(await canSeeTask(ctx.sql, taskId, ctx.meta.headers))) return noSuchTask(taskId);
   const view = await taskView(ctx.sql, taskId);
-  if (!view) return httpReply({ status: 404, body: { error: `no task with id "${taskId}"` } });
+  if (!view) return noSuchTask(taskId);
   return httpReply({ status: 200, body: { ...view, steps: await listSteps(ctx.sql, taskId) } });
+}
+
+/**
+ * The answer for an unknown task id, and for one the caller may not see.
+ * @example if (!visible) return noSuchTask(id)
+ */
+export function noSuchTask(taskId: string): HttpReply {
+  return httpReply({ status: 404, body: { error: `no task with id "${taskId}"` } });
 }
 
 /**

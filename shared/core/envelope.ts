@@ -1,3 +1,4 @@
+import { PRINCIPAL_HEADER } from './http-auth.ts';
 /** Where an event came from: a Kafka record, a cron tick or an HTTP request. */
 export type EventSource =
   | { kind: 'kafka'; topic: string; partition: number; offset: string }
@@ -35,21 +36,32 @@ export interface EventMeta {
 }
 
 /**
- * The stable event id: the CloudEvents id when present, else topic/partition/offset, else the tick time.
+ * The stable event id: for HTTP the caller-scoped Idempotency-Key; else the CloudEvents id when present,
+ * else topic/partition/offset, else the tick time.
  * @example eventIdOf(envelope) // "orders/3/1042"
  */
 export function eventIdOf(envelope: Envelope): string {
+  const source = envelope.source;
+  if (source.kind === 'http') return envelope.id ?? httpEventId(envelope.headers);
   const explicit = envelope.id ?? envelope.headers['ce_id'] ?? envelope.headers['ce-id'];
   if (explicit) return explicit;
-  const source = envelope.source;
   switch (source.kind) {
     case 'kafka':
       return `${source.topic}/${source.partition}/${source.offset}`;
     case 'cron':
       return `cron@${source.scheduledAt.toISOString()}`;
-    case 'http':
-      return envelope.headers['idempotency-key'] ?? crypto.randomUUID();
   }
+}
+
+/**
+ * An HTTP request's id: its Idempotency-Key, scoped to the authenticated caller so that one caller
+ * cannot pre-empt another's request with the same key; a fresh id without a key.
+ */
+function httpEventId(headers: Readonly<Record<string, string>>): string {
+  const key = headers['idempotency-key'];
+  if (!key) return crypto.randomUUID();
+  const principal = headers[PRINCIPAL_HEADER];
+  return principal ? `${encodeURIComponent(principal)}|${key}` : key;
 }
 
 /**

@@ -37,6 +37,17 @@ export class RetryAfterError extends HearthError {
   }
 }
 
+/**
+ * The caller sent too much, too fast: HTTP answers 429 with Retry-After; an event is retried after it.
+ * @example throw new RateLimitedError('60 tasks per minute per caller', { retryAfterMs: 12_000 })
+ */
+export class RateLimitedError extends RetryAfterError {
+  constructor(message: string, options: { retryAfterMs: number }) {
+    super(message, { ...options, code: 'rate_limited' });
+    this.name = 'RateLimitedError';
+  }
+}
+
 /** Why an event is bad input; each goes to the dead-letter topic at once, never retried. */
 export type BadInputKind = 'unparseable' | 'schema-invalid' | 'oversize';
 

@@ -28,8 +28,20 @@ export interface HttpRequestInfo {
   headers: Readonly<Record<string, string>>;
 }
 
-/** Checks a request before its body is read: a reply rejects it (401, 403, ...), undefined lets it through. */
-export type HttpAuthorizer = (request: HttpRequestInfo) => Promise<HttpReply | undefined> | HttpReply | undefined;
+/** Who made a request, as an {@link HttpAuthorizer} established it (a token's subject and its roles). */
+export interface HttpPrincipal {
+  readonly principal: string;
+  readonly roles?: readonly string[];
+}
+
+/**
+ * Checks a request before its body is read: a reply rejects it (401, 403, ...); a principal or
+ * undefined lets it through. A principal scopes the request's Idempotency-Key and reaches the handler
+ * as the `hearth-principal` header (see ./http-auth.ts).
+ */
+export type HttpAuthorizer = (
+  request: HttpRequestInfo,
+) => Promise<HttpReply | HttpPrincipal | undefined> | HttpReply | HttpPrincipal | undefined;
 
 /**
  * Builds a reply with a status, headers and a JSON body or a stream.

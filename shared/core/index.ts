@@ -26,6 +26,7 @@ export {
   ensureError,
   HearthError,
   NonRetriableError,
+  RateLimitedError,
   RetryAfterError,
   StepFailedError,
 } from './errors.ts';
@@ -74,7 +75,8 @@ export type {
 export { formatIssues, parseWith } from './schema.ts';
 export { cron, DEFAULT_MAX_BYTES, http, kafka } from './triggers.ts';
 export { httpReply, isHttpReply, matchPath } from './http-reply.ts';
-export type { HttpAuthorizer, HttpReply, HttpRequestInfo, HttpStreamWrite } from './http-reply.ts';
+export type { HttpAuthorizer, HttpPrincipal, HttpReply, HttpRequestInfo, HttpStreamWrite } from './http-reply.ts';
+export { authorizeHttp, hasRole, principalOf, PRINCIPAL_HEADER, ROLES_HEADER } from './http-auth.ts';
 export type {
   CatchUpPolicy,
   CronEvent,
@@ -85,3 +87,5 @@ export type {
   Trigger,
 } from './triggers.ts';
 export { CronParseError, lastTickBetween, nextTick, parseCron, ticksBetween, toNcrontab } from './cron/index.ts';
+export { takeWindowToken } from './rate-window.ts';
+export type { RateDecision, RateWindow } from './rate-window.ts';

@@ -173,5 +173,108 @@ describe('agents example: a task from HTTP to answer', () => {
       const res = await fetch(`${url}/tasks`, { method: 'POST', body: 'x'.repeat(70 * 1024) });
       expect(res.status).toBe(401);
     });
+
+    it('401 for a token without exp', async () => {
+      const res = await get(await token({ expiresIn: null }));
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: string }).error).toContain('"exp" claim check failed (missing)');
+    });
+  });
+
+  describe('caller scoping', () => {
+    const as = async (sub: string, scope?: string) => ({
+      authorization: `Bearer ${await token({ sub, ...(scope ? { scope } : {}) })}`,
+    });
+    const submitAs = async (sub: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}/tasks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await as(sub)), ...headers },
+        body: JSON.stringify({ prompt: 'Explain the refund policy' }),
+      });
+
+    it("another caller's task is a 404 on read, stream, input and cancel, even when it claims the submitter's name", async () => {
+      const submitted = await submitAs('test-client');
+      const { taskId } = (await submitted.json()) as { taskId: string };
+      const notFound = { error: `no task with id "${taskId}"` };
+      const spoof = { ...(await as('other-client')), 'hearth-principal': 'test-client' };
+      const tries = [
+        fetch(`${url}/tasks/${taskId}`, { headers: await as('other-client') }),
+        fetch(`${url}/tasks/${taskId}`, { headers: spoof }),
+        fetch(`${url}/tasks/${taskId}/events`, { headers: await as('other-client') }),
+        fetch(`${url}/tasks/${taskId}/input`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(await as('other-client')) },
+          body: JSON.stringify({ approve: true }),
+        }),
+        fetch(`${url}/tasks/${taskId}/cancel`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...spoof },
+          body: '{}',
+        }),
+      ];
+      for (const res of await Promise.all(tries)) {
+        expect(res.status).toBe(404);
+        expect(await res.json()).toEqual(notFound);
+      }
+      const own = await fetch(`${url}/tasks/${taskId}`, { headers: await as('test-client') });
+      expect(own.status).toBe(200);
+      const admin = await fetch(`${url}/tasks/${taskId}`, { headers: await as('other-client', 'read hearth:admin') });
+      expect(admin.status).toBe(200);
+      expect(((await admin.json()) as { taskId: string }).taskId).toBe(taskId);
+      await waitForTask(url, taskId);
+    });
+
+    it('an Idempotency-Key is scoped to its caller: the same key from two callers makes two tasks', async () => {
+      const key = { 'idempotency-key': `key-${Date.now()}` };
+      const first = await submitAs('test-client', key);
+      const other = await submitAs('other-client', key);
+      const again = await submitAs('test-client', key);
+      expect([first.status, other.status, again.status]).toEqual([202, 202, 202]);
+      const a = (await first.json()) as { taskId: string };
+      const b = (await other.json()) as { taskId: string };
+      expect(b.taskId).toMatch(/[0-9a-f-]{36}/);
+      expect(b.taskId).not.toBe(a.taskId);
+      expect(await again.json()).toEqual({ duplicate: true });
+      const { rows } = await env.pool.query<{ caller: string }>(
+        'SELECT caller FROM agents_tasks WHERE id = ANY($1) ORDER BY caller',
+        [[a.taskId, b.taskId]],
+      );
+      expect(rows.map((r) => r.caller)).toEqual(['other-client', 'test-client']);
+      await Promise.all([waitForTask(url, a.taskId), waitForTask(url, b.taskId)]);
+    });
+
+    it('POST /tasks is rate-limited per caller: 429 with Retry-After past the limit, nothing stored', async () => {
+      const limited = await env.start(API_FUNCTIONS, { AGENTS_SUBMIT_RATE_PER_MIN: '3' });
+      const submit = async (sub: string) =>
+        fetch(`${limited.url}/tasks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(await as(sub)) },
+          body: JSON.stringify({ prompt: `rate ${sub}` }),
+        });
+      const before = await env.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM agents_tasks WHERE request = 'rate test-client'",
+      );
+      const statuses: number[] = [];
+      let refused: Response | undefined;
+      for (let i = 0; i < 5; i++) {
+        const res = await submit('test-client');
+        statuses.push(res.status);
+        if (res.status === 429) refused = res;
+      }
+      // A window may turn over between two calls; within one minute at most 3 pass per window.
+      expect(statuses.filter((st) => st === 429).length).toBeGreaterThanOrEqual(1);
+      expect(refused?.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(((await refused?.json()) as { error: string }).error).toContain(
+        'caller "test-client" may submit 3 tasks per minute',
+      );
+      expect((await submit('other-client')).status).toBe(202);
+      const after = await env.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM agents_tasks WHERE request = 'rate test-client'",
+      );
+      const accepted = statuses.filter((st) => st === 202).length;
+      expect(Number(after.rows[0]?.n) - Number(before.rows[0]?.n)).toBe(accepted);
+      limited.host.child.kill('SIGTERM');
+      await limited.host.exited;
+    });
   });
 });

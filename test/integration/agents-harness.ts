@@ -104,19 +104,20 @@ export async function agentsEnv(name: string): Promise<AgentsEnv> {
 }
 
 /**
- * A signed HS256 token; override claims to make it expired, for another audience or caller.
+ * A signed HS256 token; override claims to make it expired (or exp-less with `expiresIn: null`), for
+ * another audience or caller, or with a `scope`.
  * @example await token({ sub: 'test-client' })
  */
 export async function token(
-  claims: { sub?: string; aud?: string; iss?: string; expiresIn?: string | number } = {},
+  claims: { sub?: string; aud?: string; iss?: string; expiresIn?: string | number | null; scope?: string } = {},
 ): Promise<string> {
-  const jwt = new SignJWT({})
+  const jwt = new SignJWT(claims.scope === undefined ? {} : { scope: claims.scope })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub ?? 'test-client')
     .setIssuer(claims.iss ?? JWT.issuer)
     .setAudience(claims.aud ?? JWT.audience)
     .setIssuedAt();
-  jwt.setExpirationTime(claims.expiresIn ?? '5m');
+  if (claims.expiresIn !== null) jwt.setExpirationTime(claims.expiresIn ?? '5m');
   return jwt.sign(new TextEncoder().encode(JWT.secret));
 }
 
@@ -148,7 +149,7 @@ export async function readSse(res: Response): Promise<SseEvent[]> {
  */
 export async function waitForTask(url: string, taskId: string, timeoutMs = 90_000): Promise<Record<string, unknown>> {
   let task: Record<string, unknown> = {};
-  const auth = { authorization: `Bearer ${await token({ expiresIn: '30m' })}` };
+  const auth = { authorization: `Bearer ${await token({ expiresIn: '30m', scope: 'hearth:admin' })}` };
   await waitUntil(
     `task ${taskId} to end (last: ${JSON.stringify(task).slice(0, 400)})`,
     async () => {

@@ -1,5 +1,12 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { invoke, isHttpReply, type AnyFunction, type Envelope, type HttpReply } from '../../core/index.ts';
+import {
+  authorizeHttp,
+  invoke,
+  isHttpReply,
+  type AnyFunction,
+  type Envelope,
+  type HttpReply,
+} from '../../core/index.ts';
 import { httpAnswerOf } from '../http/functions-route.ts';
 import type { lazyDeps } from './deps.ts';
 
@@ -25,11 +32,12 @@ export function httpHandler(fn: AnyFunction, depsOf: ReturnType<typeof lazyDeps>
   const trigger = fn.trigger;
   return async (request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
     const deps = await depsOf();
-    const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
+    const sent: Record<string, string> = {};
+    for (const [name, value] of request.headers) sent[name.toLowerCase()] = value;
     const path = new URL(request.url).pathname;
-    const rejected = await trigger.authorize?.({ method: trigger.method, path, headers });
-    if (rejected) return replyResponse(rejected, deps.signal);
+    const auth = await authorizeHttp(trigger, { method: trigger.method, path, headers: sent });
+    if ('rejected' in auth) return replyResponse(auth.rejected, deps.signal);
+    const { headers } = auth;
     const params: Record<string, string> = { ...request.params };
     let body: Buffer | null = null;
     let data: unknown;

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import {
+  authorizeHttp,
   invoke,
   isHttpReply,
   matchPath,
@@ -27,14 +28,15 @@ export function httpFunctionsRoute(functions: readonly AnyFunction[], deps: Invo
     const match = route(table, req.method ?? 'GET', url.pathname);
     if (!match) return false;
     const { fn, trigger, params } = match;
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
-    const rejected = await trigger.authorize?.({ method: trigger.method, path: url.pathname, headers });
-    if (rejected) {
+    const sent: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') sent[name] = value;
+    const auth = await authorizeHttp(trigger, { method: trigger.method, path: url.pathname, headers: sent });
+    if ('rejected' in auth) {
       req.resume();
-      await sendReply(res, rejected);
+      await sendReply(res, auth.rejected);
       return true;
     }
+    const { headers } = auth;
     let body: Buffer | null = null;
     let data: unknown;
     try {
@@ -77,7 +79,7 @@ export interface HttpAnswer {
 
 /**
  * Maps an outcome to its HTTP answer: 200 with the handler's value, 202 for a duplicate or a parked
- * durable execution, 409 for a cancelled one, 503 with
+ * durable execution, 409 for a cancelled one, 429 with Retry-After when rate-limited, 503 with
  * Retry-After for a retry, 400/413 for bad input, 422 for non-retriable, 500 otherwise (no internals).
  * Shared by the host's route and the Azure Functions HTTP trigger.
  * @example httpAnswerOf({ status: 'done', duplicate: true }) // { status: 202, body: { duplicate: true }, headers: {} }
@@ -91,6 +93,13 @@ export function httpAnswerOf(outcome: Outcome): HttpAnswer {
       if (outcome.cancelled) return { status: 409, body: { error: 'cancelled' }, headers: {} };
       return { status: 200, body: outcome.value ?? { ok: true }, headers: {} };
     case 'retry':
+      if (outcome.failure.errorClass === 'RateLimitedError') {
+        return {
+          status: 429,
+          body: { error: `too many requests: ${outcome.failure.message}` },
+          headers: { 'retry-after': String(Math.max(1, Math.ceil(outcome.delayMs / 1000))) },
+        };
+      }
       return {
         status: 503,
         body: { error: 'temporarily unavailable, retry later' },
