@@ -16,5 +16,8 @@ export const analystAgent: AgentDefinition = {
     allowedTools: ['sales_summary', 'sql_query'],
     ...budgetCaps('analyst'),
   },
-  tools: () => [salesSummaryTool(), sqlQueryTool({ allowedViews: ANALYST_VIEWS, maxRows: 50 })],
+  tools: () => [
+    salesSummaryTool(),
+    sqlQueryTool({ allowedViews: ANALYST_VIEWS, role: 'hearth_analyst_reader', maxRows: 50 }),
+  ],
 };

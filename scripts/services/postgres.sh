@@ -75,6 +75,9 @@ pg_provision() {
     as_postgres "${psql[@]}" -c "create role hearth login createdb password 'hearth'" >&2 ||
       die "postgres: could not create role hearth; log: $PG_LOG"
   fi
+  # CREATEROLE: sql_query runs model-written SQL as a read-only role the runtime creates and grants.
+  as_postgres "${psql[@]}" -c "alter role hearth createrole" >&2 ||
+    die "postgres: could not grant hearth CREATEROLE; log: $PG_LOG"
   if [ "$(as_postgres "${psql[@]}" -c "select 1 from pg_database where datname = 'hearth'")" != 1 ]; then
     as_postgres "${psql[@]}" -c "create database hearth owner hearth" >&2 ||
       die "postgres: could not create database hearth; log: $PG_LOG"

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { defineTool } from '../define.ts';
+import { ensureReaderRole, readOnlyQuery } from './sql-reader.ts';
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
 /**
  * Checks a statement is one plain `SELECT ... FROM <allowed view>` and names only allowed relations.
  * Deliberately strict (a whitelist of shape, not a SQL parser): no semicolons, comments, CTEs, or
- * references to anything after FROM/JOIN that is not an allowed view. The READ ONLY transaction is the
- * second line of defence.
+ * references to anything after FROM/JOIN that is not an allowed view. It is not the guard (the
+ * database role is): it only turns the usual mistakes into messages the model can act on.
  * @example checkReadOnlySelect('SELECT * FROM kb_docs_v', ['kb_docs_v']) // null (ok)
  */
 export function checkReadOnlySelect(statement: string, allowedViews: readonly string[]): string | null {
@@ -29,27 +30,47 @@ export function checkReadOnlySelect(statement: string, allowedViews: readonly st
   return null;
 }
 
+/** What an agent's `sql_query` may read, and how much. */
+export interface SqlQueryOptions {
+  allowedViews: readonly string[];
+  /**
+   * The database role queries run as: it may SELECT only `allowedViews` (created and granted when
+   * missing). Give each allow-list its own role. Default `hearth_sql_reader`.
+   */
+  role?: string;
+  maxRows?: number;
+  /** Bytes of JSON returned over all rows (default 64 KiB). */
+  maxBytes?: number;
+  /** Each query's statement timeout (default 5 s); the tool's timeout also cancels it. */
+  statementTimeoutMs?: number;
+}
+
 /**
- * `sql_query`: read-only SELECT over allow-listed views, in a READ ONLY transaction with a row limit.
- * @example registry.register(sqlQueryTool({ allowedViews: ['order_status_v'], maxRows: 50 }))
+ * `sql_query`: one SELECT over allow-listed views, enforced by the database: it runs as a role granted
+ * SELECT on those views only, in a READ ONLY transaction that always rolls back, with a statement
+ * timeout, row and byte caps, and cancellation when the tool times out. The pattern check above only
+ * makes the usual refusals readable for the model.
+ * @example registry.register(sqlQueryTool({ allowedViews: ['order_status_v'], role: 'orders_reader' }))
  */
-export function sqlQueryTool(options: { allowedViews: readonly string[]; maxRows?: number }) {
+export function sqlQueryTool(options: SqlQueryOptions) {
   for (const view of options.allowedViews) {
     if (!IDENT.test(view)) throw new TypeError(`sqlQueryTool: view name "${view}" must be a lowercase identifier`);
   }
-  const maxRows = options.maxRows ?? 50;
+  const role = options.role ?? 'hearth_sql_reader';
+  const limits = {
+    maxRows: options.maxRows ?? 50,
+    maxBytes: options.maxBytes ?? 64 * 1024,
+    statementTimeoutMs: options.statementTimeoutMs ?? 5_000,
+  };
   return defineTool({
     name: 'sql_query',
-    description: `Run one read-only SELECT against these views: ${options.allowedViews.join(', ')}. At most ${maxRows} rows are returned.`,
+    description: `Run one read-only SELECT against these views: ${options.allowedViews.join(', ')}. At most ${limits.maxRows} rows are returned.`,
     input: z.object({ sql: z.string().min(1).max(4000) }),
     async run({ sql: statement }, ctx) {
       const problem = checkReadOnlySelect(statement, options.allowedViews);
       if (problem) throw new Error(`rejected: ${problem}`);
-      return ctx.sql.transaction(async (tx) => {
-        await tx.query('SET TRANSACTION READ ONLY');
-        const r = await tx.query(`SELECT * FROM (${statement}) AS q LIMIT ${maxRows + 1}`);
-        return { rows: r.rows.slice(0, maxRows), truncated: r.rows.length > maxRows };
-      });
+      await ensureReaderRole(ctx.sql, role, options.allowedViews);
+      return readOnlyQuery(ctx.sql, role, statement, limits, ctx.signal);
     },
   });
 }
