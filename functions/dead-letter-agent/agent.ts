@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   cron,
+  deadLetterBody,
   defineFunction,
   kafka,
   readDeadLetter,
@@ -13,6 +14,7 @@ import { heartbeat } from '../_ops/heartbeat.ts';
 import type { DeadLetterAgentConfig } from './config.ts';
 import { errorFingerprint, normalizeMessage } from './fingerprint.ts';
 import { decideRequeue } from './policy.ts';
+import { jsonbOrNull, printable, textOrNull } from './storable.ts';
 
 /** A first-sight alert stays raised "forever": one per error kind. */
 const NOVEL_WINDOW_MS = 100 * 365 * 86_400_000;
@@ -29,7 +31,8 @@ const REQUEUE_BATCH = 100;
 export function createDeadLetterAgent(name: string, config: DeadLetterAgentConfig): [AnyFunction, AnyFunction] {
   const agent = defineFunction({
     name,
-    trigger: kafka({ topics: config.topics, format: 'text', schema: z.string() }),
+    // Bytes, not text: a dead letter may hold anything (NUL, bytes that are not UTF-8) and is filed as is.
+    trigger: kafka({ topics: config.topics, format: 'bytes', schema: z.instanceof(Buffer) }),
     retries: { attempts: 5, initialDelayMs: 200 },
     handler: async (body, ctx) => {
       await heartbeat(name, ctx);
@@ -48,7 +51,7 @@ export function createDeadLetterAgent(name: string, config: DeadLetterAgentConfi
 }
 
 async function fileDeadLetter(
-  body: string,
+  value: Buffer,
   ctx: HandlerContext,
   config: DeadLetterAgentConfig,
 ): Promise<{ status: string }> {
@@ -57,9 +60,12 @@ async function fileDeadLetter(
   const source = meta.source;
   if (source.kind !== 'kafka') throw new TypeError('the dead-letter agent only takes Kafka records');
   // A record without dead-letter headers is still kept for review, under what little is known.
-  const fnName = info?.function ?? '(unknown)';
-  const errorClass = info?.errorClass ?? 'Unknown';
-  const message = info?.errorMessage ?? 'record has no hearth-dlq-* headers';
+  // Header values come from the failed record and may hold anything; text columns take them printable.
+  const fnName = printable(info?.function ?? '(unknown)');
+  const errorClass = printable(info?.errorClass ?? 'Unknown');
+  const message = printable(info?.errorMessage ?? 'record has no hearth-dlq-* headers');
+  const body = deadLetterBody(meta.headers, value);
+  const headersJson = JSON.stringify(meta.headers);
   const normalized = normalizeMessage(message);
   const fingerprint = errorFingerprint(fnName, errorClass, normalized);
 
@@ -89,7 +95,7 @@ async function fileDeadLetter(
   if (info) {
     const counted = await sql.query<{ requeues: number }>(
       'SELECT requeues FROM hearth_dead_letter_requeues WHERE function_name = $1 AND event_id = $2',
-      [info.function, info.eventId],
+      [fnName, printable(info.eventId)],
     );
     const decision = decideRequeue(info, Number(counted.rows[0]?.requeues ?? 0), config.policy, new Date());
     if (decision.action === 'schedule') {
@@ -102,26 +108,29 @@ async function fileDeadLetter(
   }
   await sql.query(
     `INSERT INTO hearth_dead_letters (id, dlq_topic, dlq_partition, dlq_offset, function_name, event_id, reason, error_class,
-       error_message, fingerprint, attempts, source_topic, source_partition, source_offset, event_key, body, headers, status, requeue_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+       error_message, fingerprint, attempts, source_topic, source_partition, source_offset, event_key, body, headers,
+       body_bytes, headers_json, status, requeue_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
     [
       meta.id,
       source.topic,
       source.partition,
       source.offset,
       fnName,
-      info?.eventId ?? meta.id,
+      printable(info?.eventId ?? meta.id),
       info?.reason ?? 'unknown',
       errorClass,
       message,
       fingerprint,
       info?.attempts ?? 0,
       info?.sourceTopic ?? null,
-      info?.sourcePartition ?? null,
+      Number.isInteger(info?.sourcePartition) ? info?.sourcePartition : null,
       info?.sourceOffset ?? null,
-      meta.key,
+      meta.key === null ? null : printable(meta.key),
+      textOrNull(body),
+      jsonbOrNull(headersJson),
       body,
-      JSON.stringify(meta.headers),
+      headersJson,
       status,
       requeueAt,
     ],
@@ -134,20 +143,23 @@ type DueRow = {
   function_name: string;
   event_id: string;
   event_key: string | null;
-  body: string;
-  headers: Record<string, string>;
+  body: string | null;
+  headers: Record<string, string> | null;
+  headers_json: string | null;
 };
 
 async function requeueDue(at: Date, ctx: HandlerContext): Promise<{ requeued: number }> {
   const { sql, log } = ctx;
   const due = await sql.query<DueRow>(
-    `SELECT id, function_name, event_id, event_key, body, headers FROM hearth_dead_letters
+    `SELECT id, function_name, event_id, event_key, body, headers, headers_json FROM hearth_dead_letters
      WHERE status = 'scheduled' AND requeue_at <= $1 ORDER BY requeue_at, id LIMIT $2`,
     [at, REQUEUE_BATCH],
   );
   let requeued = 0;
   for (const row of due.rows) {
-    const message = replayMessage(row.headers, row.event_key, row.body);
+    // Only a text body can go back through the outbox; bytes that are not text stay for review.
+    const headers = row.headers_json ? (JSON.parse(row.headers_json) as Record<string, string>) : (row.headers ?? {});
+    const message = row.body === null ? undefined : replayMessage(headers, row.event_key, row.body);
     let payload: unknown;
     try {
       payload = message ? (JSON.parse(message.value) as unknown) : undefined;

@@ -20,6 +20,8 @@ export const DLQ_HEADERS = {
   sourcePartition: 'hearth-dlq-source-partition',
   sourceOffset: 'hearth-dlq-source-offset',
   scheduledAt: 'hearth-dlq-scheduled-at',
+  /** `base64` when the original body was not UTF-8 and the dead letter's value holds it base64-encoded. */
+  bodyEncoding: 'hearth-dlq-body-encoding',
 } as const;
 
 /** A dead letter decoded from its headers. */
@@ -74,9 +76,29 @@ export function deadLetterMessage(
   // failure of a replayed event (same original ce_id), or another function's failure on the same event,
   // for a duplicate. The id is deterministic, so a dead letter re-sent after a crash still dedupes.
   headers['ce_id'] = deadLetterId(fn.name, headers[DLQ_HEADERS.eventId] as string, source);
-  const value =
-    envelope.body !== null ? Buffer.from(envelope.body).toString('utf8') : JSON.stringify(envelope.data ?? null);
+  const value = envelope.body !== null ? bodyText(envelope.body, headers) : JSON.stringify(envelope.data ?? null);
   return { topic: fn.deadLetterTopic, key: envelope.key, value, headers };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text when it is UTF-8; otherwise base64 (flagged in a header), so no byte is lost. */
+function bodyText(body: Uint8Array, headers: Record<string, string>): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    headers[DLQ_HEADERS.bodyEncoding] = 'base64';
+    return Buffer.from(body).toString('base64');
+  }
+}
+
+/**
+ * The original body bytes of a dead letter's value (undoing the base64 of a non-UTF-8 body).
+ * @example const bytes = deadLetterBody(record.headers, record.value)
+ */
+export function deadLetterBody(headers: Readonly<Record<string, string>>, value: Uint8Array): Buffer {
+  const raw = Buffer.from(value);
+  return headers[DLQ_HEADERS.bodyEncoding] === 'base64' ? Buffer.from(raw.toString('latin1'), 'base64') : raw;
 }
 
 function deadLetterId(fnName: string, eventId: string, source: Envelope['source']): string {

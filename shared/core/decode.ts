@@ -17,6 +17,13 @@ export function decodeEvent<T>(trigger: Trigger<T>, envelope: Envelope): T {
     return { scheduledAt: envelope.source.scheduledAt } as T;
   }
   let value = envelope.data;
+  if (trigger.kind === 'kafka' && trigger.format === 'bytes') {
+    const bytes = bytesOf(envelope);
+    if (bytes.byteLength > trigger.maxBytes) {
+      throw new BadInputError('oversize', `event is ${bytes.byteLength} bytes, the limit is ${trigger.maxBytes}`);
+    }
+    return parseWith(trigger.schema, bytes);
+  }
   const text = trigger.kind === 'kafka' && trigger.format === 'text';
   if (value === undefined) {
     const body = envelope.body;
@@ -31,6 +38,11 @@ export function decodeEvent<T>(trigger: Trigger<T>, envelope: Envelope): T {
     value = JSON.stringify(value);
   }
   return parseWith(trigger.schema, value);
+}
+
+function bytesOf(envelope: Envelope): Buffer {
+  if (envelope.data === undefined) return Buffer.from(envelope.body ?? new Uint8Array());
+  return Buffer.from(typeof envelope.data === 'string' ? envelope.data : JSON.stringify(envelope.data));
 }
 
 function decodeText(body: Uint8Array): string {

@@ -1,6 +1,6 @@
 export { backoffDelay, defaultRetryPolicy, sleep } from './backoff.ts';
 export type { RetryPolicy } from './backoff.ts';
-export { deadLetterMessage, DLQ_HEADERS, readDeadLetter, replayMessage } from './dead-letter.ts';
+export { deadLetterBody, deadLetterMessage, DLQ_HEADERS, readDeadLetter, replayMessage } from './dead-letter.ts';
 export type { DeadLetterInfo } from './dead-letter.ts';
 export { decodeEvent } from './decode.ts';
 export { defineFunction, minScaleOf } from './define.ts';
@@ -83,6 +83,7 @@ export type {
   CronTrigger,
   HttpMethod,
   HttpTrigger,
+  KafkaFormat,
   KafkaTrigger,
   Trigger,
 } from './triggers.ts';

@@ -13,11 +13,17 @@ export interface KafkaTrigger<T> {
   readonly topic: string;
   /** Every topic consumed, `topic` first (one consumer group over all of them). */
   readonly topics: readonly string[];
-  /** 'json' (default): the body is parsed as JSON; 'text': the handler gets the UTF-8 text (e.g. dead letters of unparseable events). */
-  readonly format: 'json' | 'text';
+  /**
+   * 'json' (default): the body is parsed as JSON; 'text': the handler gets the UTF-8 text; 'bytes': the
+   * raw body as a Buffer, whatever it holds (e.g. dead letters of unparseable events).
+   */
+  readonly format: KafkaFormat;
   readonly schema: z.ZodType<T>;
   readonly maxBytes: number;
 }
+
+/** How a Kafka record's body reaches the handler. */
+export type KafkaFormat = 'json' | 'text' | 'bytes';
 
 /** What happens to ticks missed while no replica ran: none, only the newest, or all within the window. */
 export type CatchUpPolicy = 'skip' | 'latest' | 'all';
@@ -62,19 +68,19 @@ export type Trigger<T> = KafkaTrigger<T> | CronTrigger<T> | HttpTrigger<T>;
  * Triggers a function for every record of a Kafka topic (or of several topics, e.g. dead-letter topics),
  * validated by `schema`. Give exactly one of `topic` and `topics`.
  * @example kafka({ topic: 'orders', schema: z.object({ id: z.string() }) })
- * @example kafka({ topics: ['orders.dlq', 'billing.dlq'], format: 'text', schema: z.string() })
+ * @example kafka({ topics: ['orders.dlq', 'billing.dlq'], format: 'bytes', schema: z.instanceof(Buffer) })
  */
 export function kafka<S extends z.ZodType>(options: {
   topic?: string;
   topics?: readonly string[];
-  format?: 'json' | 'text';
+  format?: KafkaFormat;
   schema: S;
   maxBytes?: number;
 }): KafkaTrigger<z.output<S>> {
   const topics = topicsOf(options);
   const format = options.format ?? 'json';
-  if (format !== 'json' && format !== 'text')
-    throw new TypeError(`kafka(): format must be "json" or "text", got "${String(format)}"`);
+  if (!['json', 'text', 'bytes'].includes(format))
+    throw new TypeError(`kafka(): format must be "json", "text" or "bytes", got "${String(format)}"`);
   return {
     kind: 'kafka',
     topic: topics[0] as string,

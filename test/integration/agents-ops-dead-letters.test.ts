@@ -1,3 +1,4 @@
+import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import {
   createTopics,
   produce,
   readAllRecords,
+  TEST_KAFKA_BROKERS,
   testKafkaTransport,
   uniqueName,
   waitUntil,
@@ -153,5 +155,60 @@ describe('agents: dead-letter agent', () => {
       "SELECT count(*) AS n FROM hearth_alerts WHERE rule = 'novel-error-kind'",
     );
     expect(Number(alerts.rows[0]?.n)).toBe(2);
+  });
+
+  it('files dead letters holding NUL, lone surrogates and bytes that are not UTF-8, byte for byte', async () => {
+    const rawBytes = Buffer.from([0x7b, 0x22, 0x00, 0xff, 0xfe, 0xed, 0xa0, 0x80, 0x22, 0x7d]);
+    const kafka = new Kafka({ brokers: TEST_KAFKA_BROKERS, clientId: 'hearth-test', logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'nul-escape', value: '{"id":"nul\\u0000x","mode":"fail"}' },
+        { key: 'raw-bytes', value: rawBytes, headers: { 'x-note': 'a\u0000b' } },
+        { key: 'lone-surrogate', value: '{"id":"\\ud800","mode":"fail"}' },
+      ],
+    });
+    await producer.disconnect();
+    type Filed = {
+      event_key: string;
+      reason: string;
+      status: string;
+      error_message: string;
+      body: string | null;
+      body_bytes: Buffer;
+      headers: unknown;
+      headers_json: string;
+    };
+    const filed = async () =>
+      (
+        await pool.query<Filed>(
+          `SELECT DISTINCT ON (event_key) event_key, reason, status, error_message, body, body_bytes, headers, headers_json
+             FROM hearth_dead_letters WHERE event_key = ANY($1) ORDER BY event_key, received_at`,
+          [['nul-escape', 'raw-bytes', 'lone-surrogate']],
+        )
+      ).rows;
+    await waitUntil('all three dead letters filed', async () => (await filed()).length === 3, 60_000);
+    const byKey = Object.fromEntries((await filed()).map((r) => [r.event_key, r]));
+
+    const raw = byKey['raw-bytes'];
+    expect(raw).toMatchObject({ reason: 'unparseable', status: 'review', body: null, headers: null });
+    expect(Buffer.compare(raw?.body_bytes ?? Buffer.alloc(0), rawBytes)).toBe(0);
+    expect((JSON.parse(raw?.headers_json ?? '{}') as Record<string, string>)['x-note']).toBe('a\u0000b');
+
+    const nul = byKey['nul-escape'];
+    expect(nul?.reason).toBe('retries-exhausted');
+    expect(nul?.error_message).toBe('upstream 503 while charging order nul\\0x');
+    expect(nul?.body_bytes.toString('utf8')).toBe('{"id":"nul\\u0000x","mode":"fail"}');
+    expect(nul?.body).toBe('{"id":"nul\\u0000x","mode":"fail"}');
+
+    const lone = byKey['lone-surrogate'];
+    expect(lone?.reason).toBe('retries-exhausted');
+    expect(lone?.error_message).toBe('upstream 503 while charging order \ufffd');
+
+    // Nothing failed in the agent itself: its own dead-letter topic stays empty.
+    const own = await readAllRecords(transport, `${agentName}.dlq`).catch(() => []);
+    expect(own).toHaveLength(0);
   });
 });
