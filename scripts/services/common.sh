@@ -11,7 +11,14 @@ PG_PORT="${HEARTH_PG_PORT:-5432}"
 KAFKA_PORT="${HEARTH_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${HEARTH_KAFKA_CONTROLLER_PORT:-9093}"
 UPSTASH_PORT="${HEARTH_UPSTASH_PORT:-8079}"
-UPSTASH_TOKEN="hearth-local-token"
+# Each local stack gets its own random REST token (no well-known default), kept beside the run files;
+# `scripts/services.sh env` hands it to clients as UPSTASH_REDIS_REST_TOKEN.
+UPSTASH_TOKEN_FILE="$RUN_DIR/upstash-token"
+if [ ! -s "$UPSTASH_TOKEN_FILE" ]; then
+  mkdir -p "$RUN_DIR"
+  (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$UPSTASH_TOKEN_FILE")
+fi
+UPSTASH_TOKEN="$(cat "$UPSTASH_TOKEN_FILE")"
 
 # A bare shell (env -i, some CI runners) may lack the admin folders: runuser, apt-get's helpers and
 # PostgreSQL's tools live there.

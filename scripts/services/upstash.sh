@@ -23,11 +23,11 @@ upstash_start() {
     return
   fi
   if pid_alive "$UPSTASH_PID" "$UPSTASH_MAIN"; then
-    if ! upstash_stale; then
+    if ! upstash_stale && upstash_ping; then
       say "upstash-rest already running (pid $(cat "$UPSTASH_PID"))"
       return
     fi
-    say "upstash-rest sources changed; restarting"
+    say "upstash-rest sources or token changed; restarting"
     stop_pid upstash-rest "$UPSTASH_PID" 5 "$UPSTASH_MAIN"
   fi
   if port_open "$UPSTASH_PORT"; then

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createUpstashRestServer } from '../../shared/emulator/upstash-rest/server.ts';
+import { createUpstashRestServer, type UpstashRestServerOptions } from '../../shared/emulator/upstash-rest/server.ts';
 
 /** A running REST server and how to reach it. */
 export interface RunningRestServer {
@@ -18,9 +18,12 @@ export interface RunningRestServer {
  * Starts a server with a random token unless one is given.
  * @example const rest = await startUpstashRestServer(); new Redis({ url: rest.url, token: rest.token });
  */
-export async function startUpstashRestServer(token = `test-${randomUUID()}`): Promise<RunningRestServer> {
+export async function startUpstashRestServer(
+  token = `test-${randomUUID()}`,
+  options: Pick<UpstashRestServerOptions, 'maxPipelineCommands' | 'maxDedicatedConnections'> = {},
+): Promise<RunningRestServer> {
   const redisUrl = process.env.REDIS_URL ?? 'redis://localhost:6379';
-  const server = createUpstashRestServer({ redisUrl, token });
+  const server = createUpstashRestServer({ redisUrl, token, ...options });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -5,12 +5,39 @@ describe('unsupportedReason', () => {
   it('refuses commands that would change the shared connection', () => {
     expect(unsupportedReason(['SUBSCRIBE', 'chat'])).toMatch(/'subscribe' is not supported/);
     expect(unsupportedReason(['multi'])).toMatch(/multi-exec/);
-    expect(unsupportedReason(['CLIENT', 'REPLY', 'OFF'])).toMatch(/'client reply'/);
+    expect(unsupportedReason(['CLIENT', 'REPLY', 'OFF'])).toMatch(/'client' is refused/);
   });
 
-  it('allows ordinary commands', () => {
-    expect(unsupportedReason(['GET', 'k'])).toBeNull();
-    expect(unsupportedReason(['CLIENT', 'ID'])).toBeNull();
+  it('allows the data commands of the Upstash API', () => {
+    for (const command of [
+      ['GET', 'k'],
+      ['hset', 'h', 'f', 'v'],
+      ['EVALSHA', 'abc', '0'],
+      ['SCRIPT', 'LOAD', 'x'],
+    ]) {
+      expect(unsupportedReason(command)).toBeNull();
+    }
+  });
+
+  it.each([
+    ['FLUSHALL'],
+    ['FLUSHDB'],
+    ['CONFIG', 'SET', 'maxmemory', '1'],
+    ['DEBUG', 'SLEEP', '10'],
+    ['SHUTDOWN', 'NOSAVE'],
+    ['MODULE', 'LOAD', '/tmp/x.so'],
+    ['REPLICAOF', 'evil', '6379'],
+    ['CLIENT', 'PAUSE', '100000'],
+    ['CLIENT', 'ID'],
+    ['SAVE'],
+    ['SCRIPT', 'FLUSH'],
+    ['WAIT', '1', '0'],
+  ])('refuses the administrative command %s', (...command) => {
+    expect(unsupportedReason(command)).toMatch(/is refused: administrative and server-wide commands/);
+  });
+
+  it('refuses what is not on the list as unknown', () => {
+    expect(unsupportedReason(['NOSUCHCOMMAND'])).toMatch(/^ERR unknown command 'nosuchcommand'/);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
+import { RestRequestError } from './request.ts';
 
 /** Options every connection of the server uses: raw Buffers and integers as exact text. */
 export const REDIS_OPTIONS: RedisOptions = { stringNumbers: true, maxRetriesPerRequest: 2 };
@@ -17,10 +18,17 @@ export interface ConnectionPool {
 }
 
 /**
- * Creates a pool of dedicated connections to `redisUrl`; their error events go to `onError`.
+ * Creates a pool of dedicated connections to `redisUrl`; their error events go to `onError`. At most
+ * `maxLeased` are out at once (blocking commands and transactions): past it a request gets a 429, so
+ * clients cannot open Redis connections without bound.
  * @example const pool = createConnectionPool('redis://localhost:6379', report); const c = await pool.acquire();
  */
-export function createConnectionPool(redisUrl: string, onError: (error: Error) => void, maxIdle = 4): ConnectionPool {
+export function createConnectionPool(
+  redisUrl: string,
+  onError: (error: Error) => void,
+  maxIdle = 4,
+  maxLeased = 32,
+): ConnectionPool {
   const idle: Redis[] = [];
   const leased = new Set<Redis>();
   let closed = false;
@@ -28,6 +36,12 @@ export function createConnectionPool(redisUrl: string, onError: (error: Error) =
   return {
     async acquire() {
       if (closed) throw new Error('connection pool is closed');
+      if (leased.size >= maxLeased) {
+        throw new RestRequestError(
+          429,
+          `TRYAGAIN ${maxLeased} blocking commands or transactions are already running: retry when one ends`,
+        );
+      }
       let connection = idle.pop();
       if (connection === undefined) {
         // No offline queue and no resend: a half-sent transaction must fail, never be replayed.

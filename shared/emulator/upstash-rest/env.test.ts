@@ -7,12 +7,13 @@ describe('readServerEnv', () => {
       redisUrl: 'redis://localhost:6379',
       token: 'tok',
       port: 8079,
+      host: '127.0.0.1',
     });
   });
 
   it('reads every variable', () => {
-    const env = { UPSTASH_REDIS_REST_TOKEN: 'tok', REDIS_URL: 'redis://r:6380', PORT: '9000' };
-    expect(readServerEnv(env)).toEqual({ redisUrl: 'redis://r:6380', token: 'tok', port: 9000 });
+    const env = { UPSTASH_REDIS_REST_TOKEN: 'tok', REDIS_URL: 'redis://r:6380', PORT: '9000', HOST: '0.0.0.0' };
+    expect(readServerEnv(env)).toEqual({ redisUrl: 'redis://r:6380', token: 'tok', port: 9000, host: '0.0.0.0' });
   });
 
   it('names the variable that is wrong', () => {
@@ -22,6 +23,7 @@ describe('readServerEnv', () => {
     );
     expect(() => readServerEnv({ UPSTASH_REDIS_REST_TOKEN: 't', PORT: 'http' })).toThrow(/PORT must be an integer/);
     expect(() => readServerEnv({ UPSTASH_REDIS_REST_TOKEN: 't', REDIS_URL: 'http://x' })).toThrow(/REDIS_URL must be/);
+    expect(() => readServerEnv({ UPSTASH_REDIS_REST_TOKEN: 't', HOST: 'a b' })).toThrow(/HOST must be/);
   });
 });
 

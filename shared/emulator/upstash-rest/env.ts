@@ -8,11 +8,13 @@ export interface RestServerEnv {
   redisUrl: string;
   token: string;
   port: number;
+  /** The interface to listen on: 127.0.0.1 unless HOST says otherwise (0.0.0.0 in a container). */
+  host: string;
 }
 
 /**
- * Validates REDIS_URL (default redis://localhost:6379), UPSTASH_REDIS_REST_TOKEN (required) and
- * PORT (default 8079).
+ * Validates REDIS_URL (default redis://localhost:6379), UPSTASH_REDIS_REST_TOKEN (required), PORT
+ * (default 8079) and HOST (default 127.0.0.1: the emulator is not reachable from other machines).
  * @example readServerEnv({ UPSTASH_REDIS_REST_TOKEN: 'hearth-local-token' }).port // 8079
  */
 export function readServerEnv(env: Readonly<Record<string, string | undefined>>): RestServerEnv {
@@ -34,7 +36,9 @@ export function readServerEnv(env: Readonly<Record<string, string | undefined>>)
   if (!/^\d+$/.test(portText) || port > 65535) {
     throw new Error(`PORT must be an integer from 0 to 65535, got "${portText}"`);
   }
-  return { redisUrl, token, port };
+  const host = env.HOST === undefined || env.HOST === '' ? '127.0.0.1' : env.HOST;
+  if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw new Error(`HOST must be an interface address or name, got "${host}"`);
+  return { redisUrl, token, port, host };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Entry point: `node shared/emulator/upstash-rest/main.ts` serves the Upstash REST API on PORT
- * (default 8079) over REDIS_URL, requiring UPSTASH_REDIS_REST_TOKEN. One JSON log line per event.
+ * (default 8079) on HOST (default 127.0.0.1) over REDIS_URL, requiring UPSTASH_REDIS_REST_TOKEN. One JSON log line per event.
  */
 import type { AddressInfo } from 'node:net';
 import { readServerEnv, redactUrl } from './env.ts';
@@ -34,9 +34,9 @@ server.on('error', (error) => {
   process.exit(1);
 });
 
-server.listen(config.port, () => {
+server.listen(config.port, config.host, () => {
   const { port } = server.address() as AddressInfo;
-  log('info', 'upstash-rest listening', { port, redisUrl: redactUrl(config.redisUrl) });
+  log('info', 'upstash-rest listening', { host: config.host, port, redisUrl: redactUrl(config.redisUrl) });
 });
 
 // Stop accepting, let in-flight requests finish, then the server's close closes Redis and the

@@ -28,10 +28,14 @@ const ReplyErrorClass = ReplyError as new (message?: string) => Error;
  * (ioredis reconnects on its own).
  * @example const redis = createRedisExecutor('redis://localhost:6379'); await redis.run(['PING']);
  */
-export function createRedisExecutor(redisUrl: string, onError: (error: Error) => void = () => {}): RedisExecutor {
+export function createRedisExecutor(
+  redisUrl: string,
+  onError: (error: Error) => void = () => {},
+  maxDedicated = 32,
+): RedisExecutor {
   const shared = new Redis(redisUrl, REDIS_OPTIONS);
   shared.on('error', onError);
-  const pool = createConnectionPool(redisUrl, onError);
+  const pool = createConnectionPool(redisUrl, onError, 4, maxDedicated);
 
   async function withLease<T>(work: (connection: Redis) => Promise<T>): Promise<T> {
     const connection = await pool.acquire();

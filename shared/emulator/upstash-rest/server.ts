@@ -18,6 +18,10 @@ export interface UpstashRestServerOptions {
   token: string;
   /** Largest accepted request body in bytes; default 16 MiB. */
   maxBodyBytes?: number;
+  /** Most commands in one /pipeline or /multi-exec request; default 1,000. */
+  maxPipelineCommands?: number;
+  /** Most blocking commands and transactions running at once, each on its own connection; default 32. */
+  maxDedicatedConnections?: number;
   /** Told about failures that are not Redis error replies (Redis unreachable, bugs). */
   onError?: (error: Error) => void;
 }
@@ -26,6 +30,7 @@ type Reply = { status: number; body: unknown };
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT']);
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_PIPELINE = 1_000;
 
 /**
  * Creates (but does not start) the server; closing it closes its Redis connections.
@@ -41,11 +46,14 @@ export function createUpstashRestServer(options: UpstashRestServerOptions): Serv
     );
   }
   const onError = options.onError ?? (() => {});
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const redis = createRedisExecutor(options.redisUrl, onError);
+  const limits = {
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxPipeline: options.maxPipelineCommands ?? DEFAULT_MAX_PIPELINE,
+  };
+  const redis = createRedisExecutor(options.redisUrl, onError, options.maxDedicatedConnections ?? 32);
 
   const server = createServer((req, res) => {
-    handle(req, options.token, maxBodyBytes, redis)
+    handle(req, options.token, limits, redis)
       .catch((error: unknown): Reply => {
         if (error instanceof RestRequestError) return { status: error.status, body: { error: error.message } };
         onError(error instanceof Error ? error : new Error(String(error)));
@@ -65,10 +73,19 @@ export function createUpstashRestServer(options: UpstashRestServerOptions): Serv
   return server;
 }
 
-async function handle(req: IncomingMessage, token: string, maxBodyBytes: number, redis: RedisExecutor): Promise<Reply> {
+async function handle(
+  req: IncomingMessage,
+  token: string,
+  limits: { maxBodyBytes: number; maxPipeline: number },
+  redis: RedisExecutor,
+): Promise<Reply> {
   const method = req.method ?? 'GET';
   if (!METHODS.has(method)) {
     throw new RestRequestError(405, `method ${method} is not allowed: use GET, HEAD, POST or PUT`);
+  }
+  // Server-side clients send no Origin; a web page does. A page must not drive a developer's Redis.
+  if (req.headers.origin !== undefined || header(req, 'sec-fetch-site') === 'cross-site') {
+    throw new RestRequestError(403, 'requests from web pages (an Origin header) are refused by this server');
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
   const denied = authFailure(req.headers.authorization, url.searchParams, token);
@@ -83,7 +100,7 @@ async function handle(req: IncomingMessage, token: string, maxBodyBytes: number,
   }
   const base64 = header(req, 'upstash-encoding')?.toLowerCase() === 'base64';
   const hasBody = method === 'POST' || method === 'PUT';
-  const body = hasBody ? await readBody(req, maxBodyBytes) : null;
+  const body = hasBody ? await readBody(req, limits.maxBodyBytes) : null;
 
   if (url.pathname === '/pipeline' || url.pathname === '/multi-exec' || url.pathname === '/') {
     if (body === null) {
@@ -95,6 +112,12 @@ async function handle(req: IncomingMessage, token: string, maxBodyBytes: number,
     const json = parseJsonBody(body);
     if (url.pathname === '/') return single(await redis.run(parseCommand(json)), base64);
     const commands = parseCommandList(json);
+    if (commands.length > limits.maxPipeline) {
+      throw new RestRequestError(
+        400,
+        `${url.pathname} carries ${commands.length} commands, over the ${limits.maxPipeline}-command limit: split it`,
+      );
+    }
     if (url.pathname === '/pipeline') {
       const outcomes = await redis.pipeline(commands);
       return { status: 200, body: outcomes.map((outcome) => encodeOutcome(outcome, base64)) };
