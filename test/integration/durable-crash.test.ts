@@ -68,6 +68,16 @@ describe('durable function: journaled steps across SIGKILLs', () => {
 
   const effects = async (): Promise<number> =>
     Number((await pool.query<{ n: string }>(`SELECT count(DISTINCT event_id) AS n FROM ${table}`)).rows[0]?.n);
+  // An execution is done with its ledger row, committed in one statement with its outbox rows. Its effect
+  // (step three) commits earlier: counting effects alone would stop the host before the last steps ran.
+  const completed = async (): Promise<number> =>
+    Number(
+      (
+        await pool.query<{ n: string }>(
+          "SELECT count(*) AS n FROM hearth_ledger WHERE function_name = 'durable-counter'",
+        )
+      ).rows[0]?.n,
+    );
 
   it(`${EVENTS} events, the host SIGKILLed ${KILLS} times: each completes once, no journaled step runs again`, async () => {
     await produce(
@@ -90,13 +100,18 @@ describe('durable function: journaled steps across SIGKILLs', () => {
     }
     expect(await effects()).toBeLessThan(EVENTS);
     const last = startHost();
-    await waitUntil('every event done', async () => (await effects()) >= EVENTS, 180_000);
+    await waitUntil('every effect written', async () => (await effects()) >= EVENTS, 180_000);
+    await waitUntil('every execution completed', async () => (await completed()) >= EVENTS, 180_000);
     await waitUntil('every emit published', async () => {
       return (await unpublished(pool)) === 0;
     });
     last.child.kill('SIGTERM');
     expect((await last.exited).code, last.output()).toBe(0);
 
+    const { rows: statuses } = await pool.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM hearth_executions WHERE function_name = 'durable-counter' GROUP BY status`,
+    );
+    expect(statuses).toEqual([{ status: 'done', n: String(EVENTS) }]);
     // Every event completed exactly once: one effect row each, one emitted id each.
     const { rows: effectRows } = await pool.query<{ rows: string; distinct: string }>(
       `SELECT count(*) AS rows, count(DISTINCT seq) AS distinct FROM ${table}`,
@@ -123,9 +138,5 @@ describe('durable function: journaled steps across SIGKILLs', () => {
     const extra = server.calls.length - EVENTS * 2;
     expect(extra).toBeGreaterThanOrEqual(0);
     expect(extra).toBeLessThanOrEqual(KILLS);
-    const { rows: statuses } = await pool.query<{ status: string; n: string }>(
-      `SELECT status, count(*) AS n FROM hearth_executions WHERE function_name = 'durable-counter' GROUP BY status`,
-    );
-    expect(statuses).toEqual([{ status: 'done', n: String(EVENTS) }]);
   });
 });

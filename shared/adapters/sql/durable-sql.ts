@@ -53,7 +53,11 @@ SELECT (SELECT count(*) FROM ins) AS inserted, e.cancel_requested,
        (e.owner IS NOT NULL AND e.owner = $10 AND e.status = 'running') AS owned
   FROM hearth_executions e WHERE e.function_name = $1 AND e.execution_key = $2`;
 
-/** The end of an execution: the event's ledger row, the outbox rows (if the ledger row is new), done. */
+/**
+ * The end of an execution: the event's ledger row, the outbox rows (if the ledger row is new), done.
+ * Only the execution's owner (or nobody, once released) may write them: a replica whose lease another
+ * took over gets `claimed = 0` and publishes nothing; the new owner finishes the execution.
+ */
 export function completeStatement(outboxTuples: string): string {
   const outbox = outboxTuples
     ? `, o AS (INSERT INTO hearth_outbox (id, topic, message_key, value, headers, seq)
@@ -62,7 +66,9 @@ export function completeStatement(outboxTuples: string): string {
           ON CONFLICT (id) DO NOTHING RETURNING 1)`
     : '';
   return `
-WITH l AS (INSERT INTO hearth_ledger (function_name, event_id) VALUES ($1, $3)
+WITH own AS (SELECT 1 FROM hearth_executions
+              WHERE function_name = $1 AND execution_key = $2 AND (owner = $5 OR owner IS NULL)),
+     l AS (INSERT INTO hearth_ledger (function_name, event_id) SELECT $1, $3 WHERE EXISTS (SELECT 1 FROM own)
            ON CONFLICT (function_name, event_id) DO NOTHING RETURNING 1),
      e AS (UPDATE hearth_executions SET status = 'done', owner = NULL, lease_until = NULL, wake_at = NULL,
              waiting_for = NULL, result = $4::JSONB, error = NULL, updated_at = now()
