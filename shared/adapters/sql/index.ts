@@ -15,6 +15,8 @@ export {
 export { pgSqlStoreFromEnv, poolConfigOf, readSqlEnv, transactionShareOf } from './from-env.ts';
 export type { SqlEnvConfig } from './from-env.ts';
 export { pruneLedger } from './ledger.ts';
+export { pruneExpired } from './retention.ts';
+export type { PruneCounts, RetentionCutoffs } from './retention.ts';
 export { migrate } from './migrate.ts';
 export type { MigrateOptions } from './migrate.ts';
 export {
