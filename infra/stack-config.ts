@@ -14,6 +14,8 @@ export interface StackSecrets {
 
 export interface StackConfig {
   target: string;
+  /** `hearth:production`: refuse an unpinned image (`:latest` or no tag without `hearth:imageDigest`). */
+  production: boolean;
   settings: KnativeSettings;
   /** Set when the target is `aca` (Azure Container Apps + Dapr). */
   aca: AcaSettings | undefined;
@@ -31,7 +33,7 @@ const EXAMPLES: Record<string, string> = {
 };
 
 /**
- * Reads `hearth:*` config: target (knative, default, or aca), image, kafkaBootstrapServers
+ * Reads `hearth:*` config: target (knative, default, or aca), production, image, imageDigest, kafkaBootstrapServers
  * ("host:port,host:port"), namespace (knative), location and resourceGroupName (aca), and the secrets
  * databaseUrl, upstashRedisRestUrl, upstashRedisRestToken, llmApiKey (optional). A missing key fails
  * with the `pulumi config set` command that fixes it.
@@ -44,12 +46,15 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config('heart
     .map((s) => s.trim())
     .filter(Boolean);
   const image = required(config, 'image');
+  const imageDigest = config.get('imageDigest');
   return {
     target,
+    production: config.getBoolean('production') ?? false,
     settings: {
       ...DEFAULT_KNATIVE_SETTINGS,
       namespace: config.get('namespace') ?? DEFAULT_KNATIVE_SETTINGS.namespace,
       image,
+      ...(imageDigest ? { imageDigest } : {}),
       kafkaBootstrapServers: servers,
     },
     aca:

@@ -6,7 +6,8 @@ import { isoDuration } from './duration.ts';
 import { literalViolations } from './env.ts';
 import { buildKnativeManifests } from './manifests.ts';
 import { buildService } from './service.ts';
-import { DEFAULT_KNATIVE_SETTINGS as settings, validateSettings } from './settings.ts';
+import { assertPinnedImage, DEFAULT_KNATIVE_SETTINGS as settings, imageOf, validateSettings } from './settings.ts';
+import type { K8sObject } from './types.ts';
 import { buildKafkaSource, buildPingSource, sinkNameOf } from './sources.ts';
 import { buildScaledObject } from './keda.ts';
 
@@ -94,13 +95,16 @@ describe('buildKnativeManifests', () => {
 
   it('serves an http function as a Service with no source, and refuses 6-field crons naming the function', () => {
     const [only] = buildKnativeManifests([api], settings).functions;
-    expect(only?.objects.map((o) => o.kind)).toEqual(['Service']);
+    expect(only?.objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'Service']);
     expect(() => buildKnativeManifests([everySecond], settings)).toThrow(/"ticker"/);
   });
 
   it('the keda variant emits Deployments and ScaledObjects instead', () => {
     const manifests = buildKnativeManifests([orders, nightly], { ...settings, keda: true });
-    expect(manifests.functions.map((f) => f.objects.map((o) => o.kind))).toEqual([['Deployment'], ['Deployment', 'ScaledObject']]);
+    expect(manifests.functions.map((f) => f.objects.map((o) => o.kind))).toEqual([
+      ['ServiceAccount', 'Deployment'],
+      ['ServiceAccount', 'Deployment', 'ScaledObject'],
+    ]);
     expect(manifests.deadLetterSinks).toEqual([]);
   });
 });
@@ -114,5 +118,109 @@ describe('settings and durations', () => {
   it('formats ISO-8601 durations', () => {
     expect([isoDuration(0), isoDuration(200), isoDuration(30_000), isoDuration(5_400_000 + 1_500)]).toEqual(['PT0S', 'PT0.2S', 'PT30S', 'PT1H30M1.5S']);
     expect(() => isoDuration(-1)).toThrow(/non-negative/);
+  });
+});
+
+type Pod = {
+  serviceAccountName?: string;
+  automountServiceAccountToken?: boolean;
+  securityContext?: { runAsNonRoot?: boolean; seccompProfile?: { type: string } };
+  volumes?: { name: string; emptyDir?: unknown }[];
+  containers: {
+    image: string;
+    securityContext?: Record<string, unknown>;
+    volumeMounts?: { name: string; mountPath: string }[];
+  }[];
+};
+
+/** Every way a pod breaks Pod Security Standards "restricted" (or Hearth's own rules), as readable text. */
+function restrictedViolations(object: K8sObject): string[] {
+  const pod = (object['spec'] as { template?: { spec?: Pod } } | undefined)?.template?.spec;
+  if (!pod) return [];
+  const where = `${object.kind} ${object.metadata.name}`;
+  const out: string[] = [];
+  if (pod.automountServiceAccountToken !== false) out.push(`${where}: mounts a service account token`);
+  if (pod.serviceAccountName !== object.metadata.name) out.push(`${where}: no ServiceAccount of its own`);
+  if (!pod.volumes?.some((v) => v.name === 'tmp' && v.emptyDir)) out.push(`${where}: no emptyDir for /tmp`);
+  for (const c of pod.containers) {
+    const sc = c.securityContext ?? {};
+    const seccomp = (sc['seccompProfile'] as { type?: string } | undefined)?.type ?? pod.securityContext?.seccompProfile?.type;
+    if ((sc['runAsNonRoot'] ?? pod.securityContext?.runAsNonRoot) !== true) out.push(`${where}: may run as root`);
+    if (sc['allowPrivilegeEscalation'] !== false) out.push(`${where}: allows privilege escalation`);
+    if (sc['readOnlyRootFilesystem'] !== true) out.push(`${where}: writable root filesystem`);
+    if (JSON.stringify(sc['capabilities']) !== JSON.stringify({ drop: ['ALL'] })) out.push(`${where}: keeps capabilities`);
+    if (seccomp !== 'RuntimeDefault') out.push(`${where}: no RuntimeDefault seccomp profile`);
+    if (!c.volumeMounts?.some((m) => m.name === 'tmp' && m.mountPath === '/tmp')) out.push(`${where}: /tmp not mounted`);
+    if (/:latest$/.test(c.image) && !c.image.includes('@')) out.push(`${where}: image ${c.image} is :latest`);
+  }
+  return out;
+}
+
+describe('pod security (restricted profile)', () => {
+  const pinned = { ...settings, image: 'ghcr.io/acme/hearth:1.2.3' };
+  const all = [orders, nightly, billing, api];
+
+  it('every generated pod, Knative and KEDA alike, passes the restricted profile', () => {
+    for (const keda of [false, true]) {
+      const objects = buildKnativeManifests(all, { ...pinned, keda }).functions.flatMap((f) => f.objects);
+      expect(objects.filter((o) => o.kind === 'Service' || o.kind === 'Deployment')).toHaveLength(all.length);
+      expect(objects.flatMap(restrictedViolations)).toEqual([]);
+      for (const account of objects.filter((o) => o.kind === 'ServiceAccount'))
+        expect(account['automountServiceAccountToken']).toBe(false);
+    }
+  });
+
+  it('the check catches a pod that breaks it (a mutated copy)', () => {
+    const [, service] = buildKnativeManifests([orders], pinned).functions[0]?.objects ?? [];
+    const copy = structuredClone(service) as K8sObject;
+    const pod = (copy['spec'] as { template: { spec: Pod } }).template.spec;
+    pod.automountServiceAccountToken = true;
+    delete pod.containers[0]?.securityContext;
+    expect(restrictedViolations(copy)).toEqual([
+      'Service order-ledger: mounts a service account token',
+      'Service order-ledger: may run as root',
+      'Service order-ledger: allows privilege escalation',
+      'Service order-ledger: writable root filesystem',
+      'Service order-ledger: keeps capabilities',
+      'Service order-ledger: no RuntimeDefault seccomp profile',
+    ]);
+  });
+
+  it('one NetworkPolicy: ingress from the data plane only, egress to DNS, Kafka, SQL and HTTPS only', () => {
+    const policy = buildKnativeManifests(all, pinned).config.find((o) => o.kind === 'NetworkPolicy');
+    const spec = policy?.['spec'] as {
+      policyTypes: string[];
+      ingress: { from: { namespaceSelector: { matchLabels: Record<string, string> } }[] }[];
+      egress: { ports: { port: number; protocol: string }[] }[];
+    };
+    expect(spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(spec.ingress[0]?.from.map((f) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual([
+      'knative-serving',
+      'knative-eventing',
+      'kourier-system',
+      'monitoring',
+    ]);
+    expect(spec.egress.flatMap((e) => e.ports.map((p) => `${p.protocol}/${p.port}`))).toEqual([
+      'UDP/53',
+      'TCP/53',
+      'TCP/443',
+      'TCP/5432',
+      'TCP/9092',
+      'TCP/26257',
+    ]);
+  });
+
+  it('references the image by digest when one is configured; production refuses :latest', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    expect(imageOf({ image: 'ghcr.io/acme/hearth:1.2.3', imageDigest: digest })).toBe(`ghcr.io/acme/hearth@${digest}`);
+    const [, service] = buildKnativeManifests([orders], { ...pinned, imageDigest: digest }).functions[0]?.objects ?? [];
+    expect((service?.['spec'] as { template: { spec: Pod } }).template.spec.containers[0]?.image).toBe(
+      `ghcr.io/acme/hearth@${digest}`,
+    );
+    expect(() => assertPinnedImage({ image: 'ghcr.io/acme/hearth:latest' })).toThrow(/is not pinned/);
+    expect(() => assertPinnedImage({ image: 'ghcr.io/acme/hearth' })).toThrow(/is not pinned/);
+    expect(() => assertPinnedImage({ image: 'ghcr.io/acme/hearth:latest', imageDigest: digest })).not.toThrow();
+    expect(() => assertPinnedImage({ image: 'ghcr.io/acme/hearth:1.2.3' })).not.toThrow();
+    expect(() => validateSettings({ ...settings, imageDigest: 'sha256:zz' })).toThrow(/imageDigest/);
   });
 });

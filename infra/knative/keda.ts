@@ -5,7 +5,8 @@
 import { minScaleOf, type AnyFunction } from '../../shared/core/index.ts';
 import { containerEnv } from './env.ts';
 import { HTTP_PORT, labelsFor } from './labels.ts';
-import type { KnativeSettings } from './settings.ts';
+import { containerSecurity, podSecurity } from './pod-security.ts';
+import { imageOf, type KnativeSettings } from './settings.ts';
 import type { K8sObject } from './types.ts';
 
 /**
@@ -26,16 +27,18 @@ export function buildDeployment(fn: AnyFunction, settings: KnativeSettings): K8s
       template: {
         metadata: { labels: { ...labelsFor(fn.name), ...selector } },
         spec: {
+          ...podSecurity(fn.name),
           terminationGracePeriodSeconds: Math.ceil(fn.timeoutMs / 1000) + 30,
           containers: [
             {
               name: 'hearth',
-              image: settings.image,
+              image: imageOf(settings),
               ports: [{ name: 'http', containerPort: HTTP_PORT }],
               env: containerEnv(fn.name, undefined, settings),
               resources: { requests: { cpu: fn.deploy.cpu ?? '100m', memory }, limits: { memory } },
               readinessProbe: { httpGet: { path: '/ready', port: HTTP_PORT }, periodSeconds: 5 },
               livenessProbe: { httpGet: { path: '/health', port: HTTP_PORT }, periodSeconds: 10, failureThreshold: 3 },
+              ...containerSecurity(),
             },
           ],
         },

@@ -5,6 +5,7 @@
 import type { AnyFunction } from '../../shared/core/index.ts';
 import { buildConfigMap, buildNamespace, buildSecret } from './config.ts';
 import { buildDeployment, buildScaledObject } from './keda.ts';
+import { buildNetworkPolicy, buildServiceAccount } from './pod-security.ts';
 import { buildService } from './service.ts';
 import type { KnativeSettings } from './settings.ts';
 import { validateSettings } from './settings.ts';
@@ -13,13 +14,16 @@ import type { K8sObject } from './types.ts';
 
 /** The objects of one deployment, in apply order within each group. */
 export interface KnativeManifests {
-  /** Namespace and ConfigMap. */
+  /** Namespace, ConfigMap and the NetworkPolicy of the functions' pods. */
   config: K8sObject[];
   /** The Secret template (placeholders); kept apart so applying the manifests never overwrites a real Secret. */
   secretTemplate: K8sObject;
   /** One KafkaSink per distinct dead-letter topic of the kafka functions. */
   deadLetterSinks: K8sObject[];
-  /** Per function (sorted by name): Service and its source, or with `keda` a Deployment (+ ScaledObject). */
+  /**
+   * Per function (sorted by name): its ServiceAccount, then the Service and its source, or with `keda` a
+   * Deployment (+ ScaledObject).
+   */
   functions: { name: string; objects: K8sObject[] }[];
 }
 
@@ -32,9 +36,12 @@ export function buildKnativeManifests(functions: readonly AnyFunction[], setting
   validateSettings(settings);
   const sorted = [...functions].sort((a, b) => a.name.localeCompare(b.name));
   const dlqTopics = new Set<string>();
-  const perFunction = sorted.map((fn) => ({ name: fn.name, objects: functionObjects(fn, settings, dlqTopics) }));
+  const perFunction = sorted.map((fn) => ({
+    name: fn.name,
+    objects: [buildServiceAccount(fn.name, settings), ...functionObjects(fn, settings, dlqTopics)],
+  }));
   return {
-    config: [buildNamespace(settings), buildConfigMap(settings)],
+    config: [buildNamespace(settings), buildConfigMap(settings), buildNetworkPolicy(settings)],
     secretTemplate: buildSecret(settings),
     deadLetterSinks: [...dlqTopics].sort().map((topic) => buildKafkaSink(topic, settings)),
     functions: perFunction,

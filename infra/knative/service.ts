@@ -1,7 +1,8 @@
 import { minScaleOf, type AnyFunction } from '../../shared/core/index.ts';
 import { containerEnv } from './env.ts';
 import { HTTP_PORT, labelsFor } from './labels.ts';
-import type { KnativeSettings } from './settings.ts';
+import { containerSecurity, podSecurity } from './pod-security.ts';
+import { imageOf, type KnativeSettings } from './settings.ts';
 import type { K8sObject } from './types.ts';
 
 /** Defaults when a function gives no deploy hints. */
@@ -33,6 +34,7 @@ export function buildService(fn: AnyFunction, settings: KnativeSettings): K8sObj
       template: {
         metadata: { labels: labelsFor(fn.name), annotations },
         spec: {
+          ...podSecurity(fn.name),
           // Per-replica in-flight requests; defaults to the function's per-partition key concurrency.
           containerConcurrency: deploy.containerConcurrency ?? fn.keyConcurrency,
           // The handler's own limit plus room for the ledger transaction and the response.
@@ -40,7 +42,7 @@ export function buildService(fn: AnyFunction, settings: KnativeSettings): K8sObj
           containers: [
             {
               name: 'hearth',
-              image: settings.image,
+              image: imageOf(settings),
               ports: [{ name: 'http1', containerPort: HTTP_PORT }],
               env: containerEnv(fn.name, 'knative', settings),
               resources: {
@@ -50,6 +52,7 @@ export function buildService(fn: AnyFunction, settings: KnativeSettings): K8sObj
               },
               readinessProbe: { httpGet: { path: '/ready' }, periodSeconds: 5 },
               livenessProbe: { httpGet: { path: '/health' }, periodSeconds: 10, failureThreshold: 3 },
+              ...containerSecurity(),
             },
           ],
         },

@@ -3,6 +3,12 @@ export interface KnativeSettings {
   namespace: string;
   /** Container image of the Hearth host (the repo's Dockerfile). */
   image: string;
+  /** `sha256:...`: when set, pods reference the image by this digest (immutable), not by its tag. */
+  imageDigest?: string;
+  /** Namespaces allowed to reach the functions' pods (NetworkPolicy ingress). */
+  ingressNamespaces?: readonly string[];
+  /** TCP ports the pods may reach besides DNS: Kafka (from the bootstrap servers), SQL, HTTPS. */
+  egressPorts?: readonly number[];
   /** Kafka bootstrap servers as host:port, used by KafkaSource, KafkaSink and the outbox relay. */
   kafkaBootstrapServers: readonly string[];
   /** Secret holding DATABASE_URL, UPSTASH_REDIS_REST_URL/TOKEN and the LLM key. */
@@ -18,11 +24,40 @@ export interface KnativeSettings {
 /** Defaults of the committed manifests; override when generating or through Pulumi stack config. */
 export const DEFAULT_KNATIVE_SETTINGS: KnativeSettings = {
   namespace: 'hearth',
-  image: 'registry.example.com/hearth:latest',
+  image: 'registry.example.com/hearth:0.1.0',
   kafkaBootstrapServers: ['my-cluster-kafka-bootstrap.kafka:9092'],
   secretName: 'hearth-secrets',
   configMapName: 'hearth-config',
 };
+
+/** Who calls a function's pod: Knative's activator and gateway, the Kafka dispatchers, Prometheus. */
+export const DEFAULT_INGRESS_NAMESPACES = ['knative-serving', 'knative-eventing', 'kourier-system', 'monitoring'];
+/** CockroachDB, PostgreSQL, and HTTPS (Upstash REST, the LLM endpoint). */
+export const DEFAULT_EGRESS_PORTS = [26257, 5432, 443];
+
+/**
+ * The image pods run: by digest when one is configured, else by its tag.
+ * @example imageOf({ ...settings, image: 'ghcr.io/a/hearth:1.2', imageDigest: 'sha256:ab..' }) // "ghcr.io/a/hearth@sha256:ab.."
+ */
+export function imageOf(settings: Pick<KnativeSettings, 'image' | 'imageDigest'>): string {
+  if (!settings.imageDigest) return settings.image;
+  const repo = settings.image.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^:/]+$/, '');
+  return `${repo}@${settings.imageDigest}`;
+}
+
+/**
+ * Refuses an image a production stack must not run: `:latest` or no tag, without a digest.
+ * @example assertPinnedImage({ image: 'ghcr.io/a/hearth:latest' }) // throws
+ */
+export function assertPinnedImage(settings: Pick<KnativeSettings, 'image' | 'imageDigest'>): void {
+  if (settings.imageDigest || settings.image.includes('@sha256:')) return;
+  const tag = /:([^:/]+)$/.exec(settings.image)?.[1];
+  if (tag === undefined || tag === 'latest') {
+    throw new TypeError(
+      `image "${settings.image}" is not pinned: a production stack needs a version tag (ghcr.io/acme/hearth:1.2.3) or hearth:imageDigest`,
+    );
+  }
+}
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOST_PORT = /^[^\s:/]+:\d{1,5}$/;
@@ -44,6 +79,9 @@ export function validateSettings(settings: KnativeSettings): KnativeSettings {
     throw new TypeError(
       `knative settings: kafkaBootstrapServers must list host:port pairs, e.g. ["kafka-bootstrap.kafka:9092"], got ${JSON.stringify(settings.kafkaBootstrapServers)}`,
     );
+  }
+  if (settings.imageDigest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(settings.imageDigest)) {
+    throw new TypeError(`knative settings: imageDigest "${settings.imageDigest}" must read sha256:<64 hex digits>`);
   }
   const lag = settings.kedaLagThreshold;
   if (lag !== undefined && (!Number.isInteger(lag) || lag < 1)) {

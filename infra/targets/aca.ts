@@ -3,6 +3,7 @@
  * managed environment with the Dapr components, a Container App per kafka or HTTP function and a
  * scheduled Job per cron function, all built by the plain builders in infra/aca.
  */
+import { assertPinnedImage } from '../knative/settings.ts';
 import * as azure from '@pulumi/azure-native';
 import * as pulumi from '@pulumi/pulumi';
 import type { AnyFunction } from '../../shared/core/index.ts';
@@ -20,6 +21,7 @@ import type { StackConfig } from '../stack-config.ts';
 export function deployAca(functions: readonly AnyFunction[], config: StackConfig): Record<string, unknown> {
   const settings = config.aca;
   if (!settings) throw new Error('deployAca(): the stack config has no aca settings (is hearth:target "aca"?)');
+  if (config.production) assertPinnedImage({ image: settings.image, ...imageDigestOf(config) });
   const { secrets } = config;
   const secretValues: AcaSecretValues<pulumi.Output<string>> = {
     DATABASE_URL: secrets.databaseUrl,
@@ -83,4 +85,8 @@ export function deployAca(functions: readonly AnyFunction[], config: StackConfig
     jobs[spec.jobName] = created.name;
   }
   return { target: 'aca', resourceGroup: resourceGroupName, environment: environmentName, apps, jobs };
+}
+
+function imageDigestOf(config: StackConfig): { imageDigest?: string } {
+  return config.settings.imageDigest ? { imageDigest: config.settings.imageDigest } : {};
 }

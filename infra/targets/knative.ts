@@ -7,21 +7,29 @@ import * as pulumi from '@pulumi/pulumi';
 import type { AnyFunction } from '../../shared/core/index.ts';
 import { buildSecret } from '../knative/config.ts';
 import { buildKnativeManifests } from '../knative/manifests.ts';
+import { assertPinnedImage } from '../knative/settings.ts';
 import type { K8sObject } from '../knative/types.ts';
 import type { StackConfig } from '../stack-config.ts';
 
 /**
- * Creates Namespace, ConfigMap, Secret, KafkaSinks, and per function its Knative Service and source.
+ * Creates Namespace, ConfigMap, NetworkPolicy, Secret, KafkaSinks, and per function its ServiceAccount,
+ * Knative Service and source. A stack marked `hearth:production` refuses an unpinned image (`:latest`).
  * @example const outputs = deployKnative(await loadFunctions(), readStackConfig())
  */
 export function deployKnative(functions: readonly AnyFunction[], config: StackConfig): Record<string, unknown> {
   const manifests = buildKnativeManifests(functions, { ...config.settings, keda: false });
-  const [namespaceObject, configMapObject] = manifests.config as [K8sObject, K8sObject];
+  if (config.production) assertPinnedImage(config.settings);
+  const [namespaceObject, configMapObject, policyObject] = manifests.config as [K8sObject, K8sObject, K8sObject];
   const namespace = new k8s.core.v1.Namespace('namespace', { metadata: namespaceObject.metadata });
   const inNamespace: pulumi.CustomResourceOptions = { dependsOn: [namespace] };
   new k8s.core.v1.ConfigMap(
     'config',
     { metadata: configMapObject.metadata, data: configMapObject['data'] as Record<string, string> },
+    inNamespace,
+  );
+  new k8s.networking.v1.NetworkPolicy(
+    'network-policy',
+    { metadata: policyObject.metadata, spec: policyObject['spec'] as k8s.types.input.networking.v1.NetworkPolicySpec },
     inNamespace,
   );
   const { secrets } = config;
@@ -44,9 +52,14 @@ export function deployKnative(functions: readonly AnyFunction[], config: StackCo
   const sinks = manifests.deadLetterSinks.map((object) => customResource(object, inNamespace));
   const services: Record<string, pulumi.Output<unknown>> = {};
   for (const fn of manifests.functions) {
-    const [serviceObject, ...sourceObjects] = fn.objects as [K8sObject, ...K8sObject[]];
+    const [accountObject, serviceObject, ...sourceObjects] = fn.objects as [K8sObject, K8sObject, ...K8sObject[]];
+    const account = new k8s.core.v1.ServiceAccount(
+      `serviceaccount-${fn.name}`,
+      { metadata: accountObject.metadata, automountServiceAccountToken: false },
+      inNamespace,
+    );
     // The pods read the Secret at start: create it before the first revision.
-    const service = customResource(serviceObject, { dependsOn: [namespace, secret] });
+    const service = customResource(serviceObject, { dependsOn: [namespace, secret, account] });
     for (const object of sourceObjects) customResource(object, { dependsOn: [namespace, service, ...sinks] });
     services[fn.name] = service.metadata.name;
   }

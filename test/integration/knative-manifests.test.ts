@@ -24,7 +24,14 @@ const SCHEMA_FILES: Record<string, string> = {
   'eventing.knative.dev/v1alpha1/KafkaSink': path.join(localSchemas, 'kafkasink.json'),
 };
 /** Core kinds: no CRD schema, checked for shape only. */
-const CORE_KINDS = new Set(['v1/Namespace', 'v1/ConfigMap', 'v1/Secret', 'apps/v1/Deployment']);
+const CORE_KINDS = new Set([
+  'v1/Namespace',
+  'v1/ConfigMap',
+  'v1/Secret',
+  'v1/ServiceAccount',
+  'apps/v1/Deployment',
+  'networking.k8s.io/v1/NetworkPolicy',
+]);
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
