@@ -179,10 +179,7 @@ export async function startHost(
     readiness: {
       sql: () => rt.sql.ping(),
       kv: () => rt.kv.ping(),
-      kafka: async () => {
-        const admin = await rt.transport.admin();
-        await admin.disconnect();
-      },
+      kafka: async () => void (await (await rt.transport.admin()).listTopics()),
     },
     paused: () =>
       rt.gate.downs().map((d) => ({ dependency: d.dependency, since: d.since.toISOString(), error: d.error })),

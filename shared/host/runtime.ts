@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { InvokeDeps, KvStore, Logger, SqlStore } from '../core/index.ts';
 import { DependencyGate, jsonLogger } from '../core/index.ts';
-import { kafkaConnectionFromEnv, kafkajsTransport, kafkaPublisher } from '../adapters/kafka/index.ts';
+import { kafkaConnectionFromEnv, kafkajsTransport, kafkaPublisher, withSharedAdmin } from '../adapters/kafka/index.ts';
 import type { KafkaTransport, TransportProducer } from '../adapters/kafka/index.ts';
 import { kvStoreFromEnv } from '../adapters/kv/index.ts';
 import {
@@ -87,7 +87,8 @@ export async function createRuntime(
   const connectRetry = { attempts: 3, initialDelayMs: 100, maxDelayMs: 1_000 };
   const sql = new PgSqlStore({ pool: poolConfigOf(sqlEnv), log, connectRetry });
   const txSql = sql.limited(transactionShareOf(sqlEnv));
-  const transport = kafkajsTransport(kafkaConnection, { log });
+  // Probes, metrics and topic checks share one admin connection instead of opening one each.
+  const transport = withSharedAdmin(kafkajsTransport(kafkaConnection, { log }));
   let producer: TransportProducer;
   try {
     if (options.migrate ?? config.HEARTH_MIGRATE_ON_START) {
@@ -98,6 +99,7 @@ export async function createRuntime(
   } catch (error) {
     // A failed start leaves no open pool behind.
     await sql.close();
+    await transport.closeAdmin();
     throw error;
   }
   const metrics = createHostMetrics();
@@ -106,10 +108,8 @@ export async function createRuntime(
     probes: {
       sql: () => sql.ping(),
       kv: () => kv.ping(),
-      kafka: async () => {
-        const admin = await transport.admin();
-        await admin.disconnect();
-      },
+      // A metadata request on the shared admin: a real round trip, no new connection.
+      kafka: async () => void (await (await transport.admin()).listTopics()),
     },
     onChange: (dependency, up) => metrics.dependencyUp.set({ dependency }, up ? 1 : 0),
   });
@@ -160,6 +160,7 @@ export async function createRuntime(
       await relay.stop();
       gate.close();
       await producer.disconnect();
+      await transport.closeAdmin();
       await sql.close();
       setAgentTelemetry(previousAgentTelemetry);
       await tracing?.shutdown();

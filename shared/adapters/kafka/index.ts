@@ -11,6 +11,8 @@ export type { KafkajsTransportOptions } from './kafkajs-transport.ts';
 export { isKafkaOutage } from './errors.ts';
 export { kafkaPublisher, UnknownTopicError } from './publisher.ts';
 export { readToEnd } from './read-to-end.ts';
+export { withSharedAdmin } from './shared-admin.ts';
+export type { SharedAdminTransport } from './shared-admin.ts';
 export type { ReadToEndOptions } from './read-to-end.ts';
 export type {
   ConsumerOptions,

@@ -27,4 +27,29 @@ describe('MetricsRegistry', () => {
     registry.counter('x_total', 'x').inc({ v: 'a"b\\c' });
     expect(() => registry.gauge('x_total', 'x')).toThrow(/already registered/);
   });
+
+  it('a failing or slow collector never fails the scrape, and refreshes happen at most once per interval', async () => {
+    const registry = new MetricsRegistry({ minRefreshMs: 60_000, budgetMs: 50 });
+    const broken = registry.gauge('broken', 'fails');
+    broken.collect = () => {
+      throw new Error('broker down');
+    };
+    const slow = registry.gauge('slow', 'takes long');
+    slow.collect = () => new Promise<void>((resolve) => setTimeout(() => resolve(slow.set({}, 1)), 300));
+    let calls = 0;
+    const counted = registry.gauge('counted', 'counts refreshes');
+    counted.collect = () => counted.set({}, ++calls);
+
+    const started = Date.now();
+    const first = await registry.render();
+    expect(Date.now() - started).toBeLessThan(250);
+    expect(first).toContain('hearth_metrics_collect_failures_total{metric="broken"} 1\n');
+    expect(first).toContain('counted 1\n');
+    expect(first).not.toContain('slow 1');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const second = await registry.render();
+    expect(second).toContain('slow 1\n');
+    expect(second).toContain('counted 1\n');
+    expect(calls).toBe(1);
+  });
 });

@@ -89,9 +89,37 @@ export class Histogram extends Metric {
   }
 }
 
-/** Holds metrics by name and renders them for a scrape. */
+/** How scrapes refresh collected gauges. */
+export interface RegistryOptions {
+  /** A scrape within this long of the last refresh renders the cached values (default 1 s). */
+  minRefreshMs?: number;
+  /** A scrape waits at most this long for a refresh, then renders what it has (default 2 s). */
+  budgetMs?: number;
+}
+
+/**
+ * Holds metrics by name and renders them for a scrape. Collected gauges (consumer lag, outbox backlog)
+ * are refreshed at most once per `minRefreshMs` however often scrapes come, each collector on its own:
+ * one that fails is counted in `hearth_metrics_collect_failures_total{metric}` and a slow one is left
+ * to finish in the background; neither fails the scrape.
+ */
 export class MetricsRegistry {
   private readonly metrics = new Map<string, Metric>();
+  private readonly minRefreshMs: number;
+  private readonly budgetMs: number;
+  private lastRefresh = 0;
+  private refreshing: Promise<void> | undefined;
+  private readonly failures: Counter;
+
+  constructor(options: RegistryOptions = {}) {
+    this.minRefreshMs = options.minRefreshMs ?? 1_000;
+    this.budgetMs = options.budgetMs ?? 2_000;
+    this.failures = this.counter(
+      'hearth_metrics_collect_failures_total',
+      'Refreshes of a collected metric that failed (the scrape still answers)',
+    );
+  }
+
   /** @example const c = registry.counter('hearth_events_total', 'Events handled') */
   counter(name: string, help: string): Counter {
     return this.add(name, () => new Counter(name, help), Counter);
@@ -102,10 +130,27 @@ export class MetricsRegistry {
   histogram(name: string, help: string, buckets: readonly number[]): Histogram {
     return this.add(name, () => new Histogram(name, help, buckets), Histogram);
   }
-  /** Refreshes collected gauges, then renders every metric. */
+  /** Refreshes collected gauges (within the budget, at most once per minRefreshMs), then renders every metric. */
   async render(): Promise<string> {
-    for (const m of this.metrics.values()) if (m instanceof Gauge && m.collect) await m.collect();
+    if (!this.refreshing && Date.now() - this.lastRefresh >= this.minRefreshMs) {
+      this.lastRefresh = Date.now();
+      this.refreshing = this.refresh().finally(() => (this.refreshing = undefined));
+    }
+    if (this.refreshing) await within(this.refreshing, this.budgetMs);
     return [...this.metrics.values()].map((m) => m.render()).join('');
+  }
+  private async refresh(): Promise<void> {
+    const failures = this.failures;
+    const gauges = [...this.metrics.values()].filter((m): m is Gauge => m instanceof Gauge && m.collect !== undefined);
+    await Promise.all(
+      gauges.map(async (gauge) => {
+        try {
+          await gauge.collect?.();
+        } catch {
+          failures.inc({ metric: gauge.name });
+        }
+      }),
+    );
   }
   private add<M extends Metric>(name: string, make: () => M, kind: abstract new (...args: never[]) => M): M {
     const existing = this.metrics.get(name);
@@ -139,4 +184,15 @@ function line(name: string, labels: Labels, value: number): string {
   );
   const text = Number.isFinite(value) ? String(value) : value > 0 ? '+Inf' : value < 0 ? '-Inf' : 'NaN';
   return `${name}${parts.length ? `{${parts.join(',')}}` : ''} ${text}\n`;
+}
+
+function within(work: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref?.();
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
