@@ -27,22 +27,16 @@ export async function pruneExpired(sql: SqlStore, cutoffs: RetentionCutoffs): Pr
   counts['hearth_ledger'] = await pruneLedger(sql, done, { batchSize: BATCH });
   const finished = `status IN ('done', 'failed', 'cancelled') AND updated_at < $1`;
   // The journal and waits first, so an execution row is never gone while its steps remain.
-  counts['hearth_steps'] = await batches(
-    sql,
-    `DELETE FROM hearth_steps WHERE (function_name, execution_key, step_id) IN (
-       SELECT s.function_name, s.execution_key, s.step_id FROM hearth_steps s
-         JOIN hearth_executions e ON e.function_name = s.function_name AND e.execution_key = s.execution_key
-        WHERE e.status IN ('done', 'failed', 'cancelled') AND e.updated_at < $1 LIMIT $2)`,
-    [done],
-  );
-  counts['hearth_waits'] = await batches(
-    sql,
-    `DELETE FROM hearth_waits WHERE (function_name, execution_key, step_id) IN (
-       SELECT w.function_name, w.execution_key, w.step_id FROM hearth_waits w
-         JOIN hearth_executions e ON e.function_name = w.function_name AND e.execution_key = w.execution_key
-        WHERE e.status IN ('done', 'failed', 'cancelled') AND e.updated_at < $1 LIMIT $2)`,
-    [done],
-  );
+  for (const table of ['hearth_steps', 'hearth_waits']) {
+    counts[table] = await batches(
+      sql,
+      `DELETE FROM ${table} WHERE (function_name, execution_key, step_id) IN (
+         SELECT c.function_name, c.execution_key, c.step_id FROM ${table} c
+           JOIN hearth_executions e ON e.function_name = c.function_name AND e.execution_key = c.execution_key
+          WHERE e.status IN ('done', 'failed', 'cancelled') AND e.updated_at < $1 LIMIT $2)`,
+      [done],
+    );
+  }
   counts['hearth_executions'] = await batches(
     sql,
     `DELETE FROM hearth_executions WHERE (function_name, execution_key) IN (
