@@ -13,6 +13,12 @@ hearth_node_setup() {
   prefix="$cache/node24"
   bin="$prefix/node_modules/.bin"
 
+  # npm trusts only Node's built-in CAs; behind a proxy with its own CA (in the system bundle), a bare
+  # shell (env -i, CI) would fail with SELF_SIGNED_CERT_IN_CHAIN. The system bundle adds to them.
+  if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+    export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  fi
+
   if ! "$bin/node" --version 2>/dev/null | grep -q '^v24\.'; then
     if ! command -v npm >/dev/null 2>&1; then
       printf 'node.sh: npm is needed to install Node 24 (apt-get install -y npm)\n' >&2
@@ -36,7 +42,7 @@ hearth_node_setup() {
   if [ ! -f "$repo/node_modules/.package-lock.json" ] ||
     [ "$repo/package-lock.json" -nt "$repo/node_modules/.package-lock.json" ]; then
     printf 'node.sh: installing dependencies (npm ci)\n' >&2
-    (cd "$repo" && npm ci --no-audit --no-fund --loglevel=error >&2) || return 1
+    (cd "$repo" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error >&2) || return 1
   fi
 }
 
