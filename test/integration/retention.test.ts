@@ -115,10 +115,14 @@ describe('retention', () => {
         async () => (await sql.query("SELECT 1 FROM hearth_ledger WHERE event_id = 'stale'")).rowCount === 0,
         30_000,
       );
-      const ticks = await sql.query(
-        "SELECT 1 FROM hearth_executions WHERE function_name = 'retention' AND status = 'done'",
+      // The tick's execution completes just after its prune step: wait for it, do not race it.
+      await waitUntil(
+        'a retention tick completes',
+        async () =>
+          (await sql.query("SELECT 1 FROM hearth_executions WHERE function_name = 'retention' AND status = 'done'"))
+            .rowCount > 0,
+        30_000,
       );
-      expect(ticks.rowCount).toBeGreaterThan(0);
     } finally {
       await host.stop();
     }
