@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { deadLetterBody, deadLetterMessage, DLQ_HEADERS } from './dead-letter.ts';
+import { deadLetterBody, deadLetterMessage, DLQ_HEADERS, replayMessage } from './dead-letter.ts';
 import { decodeEvent } from './decode.ts';
 import { defineFunction } from './define.ts';
 import type { Envelope } from './envelope.ts';
@@ -41,6 +41,13 @@ describe('dead letters keep every byte', () => {
     const message = letter(body);
     expect(message.headers[DLQ_HEADERS.bodyEncoding]).toBe('base64');
     expect(deadLetterBody(message.headers, Buffer.from(message.value))).toEqual(body);
+  });
+
+  it('replays a text body, never the base64 stand-in of one that was not UTF-8', () => {
+    const text = letter(Buffer.from('{"a":1}'));
+    expect(replayMessage(text.headers, text.key, text.value)).toMatchObject({ topic: 't', value: '{"a":1}' });
+    const bytes = letter(Buffer.from([0xff, 0xfe]));
+    expect(replayMessage(bytes.headers, bytes.key, bytes.value)).toBeUndefined();
   });
 });
 

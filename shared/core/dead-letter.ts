@@ -133,6 +133,7 @@ export function readDeadLetter(headers: Record<string, string>): DeadLetterInfo 
 /**
  * The record a replay publishes: the original body, key and headers back on the source topic, with
  * `ce_id` set to the original event id so functions that already processed it see a duplicate.
+ * Undefined when it cannot be replayed: no source topic, or a body that was not UTF-8.
  * @example const msg = replayMessage(record.headers, record.key, record.value)
  */
 export function replayMessage(
@@ -142,6 +143,9 @@ export function replayMessage(
 ): OutgoingMessage | undefined {
   const info = readDeadLetter(headers);
   if (!info?.sourceTopic) return undefined;
+  // A body that was not UTF-8 travels base64-encoded; a text value cannot carry its bytes back, and
+  // replaying the base64 text would hand the function something it never got. It stays for review.
+  if (headers[DLQ_HEADERS.bodyEncoding] === 'base64') return undefined;
   const original: Record<string, string> = {};
   for (const [name, v] of Object.entries(headers)) if (!name.startsWith('hearth-dlq-')) original[name] = v;
   original['ce_id'] = info.eventId;
