@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   dlq: async () => (await import('./commands/dlq.ts')).dlqCommand,
   functions: async () => (await import('./commands/list.ts')).listCommand,
   market: async () => (await import('./commands/market.ts')).marketCommand,
+  token: async () => (await import('./commands/token.ts')).tokenCommand,
 };
 
 async function usage(): Promise<string> {
@@ -36,7 +37,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`hearth: unknown command "${name}"\n${await usage()}`);
     return 2;
   }
-  return (await load()).run(args, process.env);
+  const command = await load();
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`hearth ${name}: ${command.summary}\n`);
+    return 0;
+  }
+  return command.run(args, process.env);
 }
 
 main(process.argv.slice(2)).then(

@@ -57,7 +57,7 @@ export { invokeBatch } from './invoke-batch.ts';
 export { invokeMany } from './invoke-many.ts';
 export type { BatchOutcome } from './invoke-batch.ts';
 export type { InvocationInfo, InvokeDeps, InvokeHook } from './invoke.ts';
-export { jsonLogger } from './logger.ts';
+export { jsonLogger, prettyLine } from './logger.ts';
 export type { LogLevel } from './logger.ts';
 export { classify, failureOf } from './outcome.ts';
 export type { DeadLetterReason, FailureInfo, Outcome, ParkInfo } from './outcome.ts';

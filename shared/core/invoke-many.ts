@@ -47,17 +47,26 @@ export async function invokeMany(
   const ids = envelopes.map((envelope) => eventIdOf(envelope));
   const firstOf = new Map<string, number>();
   const events: unknown[] = [];
+  const bad: Promise<void>[] = [];
   envelopes.forEach((envelope, i) => {
     try {
       events[i] = decodeEvent<unknown>(fn.trigger, envelope);
     } catch (error) {
-      outcomes[i] = classify(error, envelope.attempt, fn.retry.attempts, () => 0);
+      const outcome = classify(error, envelope.attempt, fn.retry.attempts, () => 0);
+      outcomes[i] = outcome;
+      // Bad input is an attempt too: the hooks (metrics, tracing) see its dead letter as on the single path.
+      bad.push(
+        hooked({ fn, envelope, eventId: ids[i] as string }, deps, () => Promise.resolve(outcome)).then((seen) => {
+          outcomes[i] = seen;
+        }),
+      );
       return;
     }
     // The same id twice in one chunk: the second is a duplicate of the first.
     if (firstOf.has(ids[i] as string)) outcomes[i] = { status: 'done', duplicate: true };
     else firstOf.set(ids[i] as string, i);
   });
+  await Promise.all(bad);
   if (firstOf.size === 0) return { outcomes: outcomes as Outcome[] };
   const failed = new Map<number, Outcome>();
   try {
@@ -129,8 +138,13 @@ async function runOne(
       return classify(error, envelope.attempt, fn.retry.attempts, () => backoffDelay(fn.retry, envelope.attempt));
     }
   };
+  return { outcome: await hooked(info, deps, attempt), messages };
+}
+
+/** Runs `attempt` through the hooks (tracing, metrics), outermost first, as `invoke` does. */
+function hooked(info: InvocationInfo, deps: InvokeDeps, attempt: () => Promise<Outcome>): Promise<Outcome> {
   const chain = (deps.hooks ?? []).reduceRight<() => Promise<Outcome>>((next, hook) => () => hook(info, next), attempt);
-  return { outcome: await chain(), messages };
+  return chain();
 }
 
 /** Record indexes split by key, each in offset order: keys run at once, a key's events in order. */

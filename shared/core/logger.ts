@@ -17,6 +17,8 @@ export function jsonLogger(
      * tracing adapter, so the core stays free of any tracing SDK).
      */
     context?: () => Record<string, unknown> | undefined;
+    /** Turns one line's fields into text; default one JSON object (see {@link prettyLine} for terminals). */
+    render?: (line: Record<string, unknown>) => string;
   } = {},
 ): Logger {
   const level = RANK[options.level ?? 'info'];
@@ -26,7 +28,7 @@ export function jsonLogger(
     if (RANK[name] < level) return;
     const context = options.context?.();
     const line = { time: new Date().toISOString(), level: name, msg: message, ...context, ...base, ...fields };
-    write(`${JSON.stringify(line, errorReplacer)}\n`);
+    write(`${options.render ? options.render(line) : JSON.stringify(line, errorReplacer)}\n`);
   };
   return {
     debug: (m, f) => emit('debug', m, f),
@@ -41,4 +43,29 @@ function errorReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message };
   if (typeof value === 'bigint') return value.toString();
   return value;
+}
+
+const COLOURS: Record<string, string> = { debug: '\x1b[90m', info: '\x1b[36m', warn: '\x1b[33m', error: '\x1b[31m' };
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+
+/**
+ * One human-readable line: local time, level, message, then the fields as `name=value` (errors as their
+ * message), coloured when `colour` is true. For a terminal; pipes and files get JSON.
+ * @example jsonLogger({ render: (line) => prettyLine(line, process.stdout.isTTY) })
+ */
+export function prettyLine(line: Record<string, unknown>, colour: boolean): string {
+  const { time, level, msg, ...fields } = line;
+  const at = typeof time === 'string' ? time.slice(11, 23) : '';
+  const name = String(level).toUpperCase().padEnd(5);
+  const rest = Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(
+      ([k, v]) =>
+        `${k}=${typeof v === 'string' ? (/[\s"]/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v, errorReplacer)}`,
+    )
+    .join(' ');
+  if (!colour) return `${at} ${name} ${String(msg)}${rest ? `  ${rest}` : ''}`;
+  const c = COLOURS[String(level)] ?? '';
+  return `${DIM}${at}${RESET} ${c}${name}${RESET} ${String(msg)}${rest ? `  ${DIM}${rest}${RESET}` : ''}`;
 }

@@ -20,6 +20,16 @@ const HostEnv = z.object({
   /** Where function packages live; default the repo's functions/. */
   HEARTH_FUNCTIONS_DIR: z.string().min(1).optional(),
   HEARTH_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  /** The address the HTTP server listens on; unset: every interface (127.0.0.1 in dev mode). */
+  HEARTH_HTTP_HOST: z.string().min(1).optional(),
+  /** Serve the dev UI at /_hearth/ outside dev mode too (then HEARTH_DEV_UI_TOKEN guards its API). */
+  HEARTH_DEV_UI: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  HEARTH_DEV_UI_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** auto: coloured one-line logs on a terminal, JSON lines otherwise. */
+  HEARTH_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   HEARTH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Upper bound for SIGTERM drain: stop fetching, finish in-flight work, commit, disconnect. */
   HEARTH_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),

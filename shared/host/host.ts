@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AnyFunction, InvokeDeps, OutgoingMessage } from '../core/index.ts';
+import { ConfigError, type AnyFunction, type InvokeDeps, type OutgoingMessage } from '../core/index.ts';
 import { DurableResumer } from '../core/durable/resumer.ts';
 import {
   functionGroupId,
@@ -14,6 +14,7 @@ import { startHttpServer } from '../adapters/http/server.ts';
 import type { HttpRoute } from '../adapters/http/types.ts';
 import { deadOutboxCount, durableExecutionCounts, pendingOutboxCount } from '../adapters/sql/index.ts';
 import type { Runtime } from './runtime.ts';
+import { feedHook, InvocationFeed } from './dev-ui/feed.ts';
 
 /** A running host: consumers, cron, HTTP. */
 export interface Host {
@@ -39,11 +40,16 @@ export async function startHost(
     platformRoutes?: PlatformRoutes;
     /** Something stopped for good (a consumer crash): the caller should stop the host and exit non-zero. */
     onFatal?: (error: Error) => void;
+    /** Serve the dev UI at /_hearth/: in dev mode with the page's token, else behind HEARTH_DEV_UI_TOKEN. */
+    devUi?: { devToken?: string };
   } = {},
 ): Promise<Host> {
   const { config, log, metrics } = rt;
   const shutdown = new AbortController();
-  const base = rt.deps(shutdown.signal);
+  const devUi = devUiSetting(config, options.devUi);
+  const feed = devUi ? new InvocationFeed() : undefined;
+  const core = rt.deps(shutdown.signal);
+  const base: InvokeDeps = feed ? { ...core, hooks: [...(core.hooks ?? []), feedHook(feed)] } : core;
   // Every platform resumes parked durable executions and answers their waits from this process.
   const resumer = new DurableResumer({
     functions,
@@ -170,8 +176,25 @@ export async function startHost(
   for (const fn of functions) metrics.functionUp.set({ function: fn.name, trigger: fn.trigger.kind }, 1);
 
   const routes = [httpFunctionsRoute(functions, deps), ...(options.platformRoutes?.(functions, rt, deps) ?? [])];
+  if (devUi && feed) {
+    // Loaded only where the UI is served, so a production host carries none of it.
+    const { devUiRoute } = await import('./dev-ui/routes.ts');
+    routes.push(
+      devUiRoute({
+        functions,
+        sql: rt.sql,
+        store: rt.durable,
+        transport: rt.transport,
+        send: (messages) => rt.producer.send(messages),
+        feed,
+        log,
+        ...devUi,
+      }),
+    );
+  }
   const server = await startHttpServer({
     port: config.HEARTH_HTTP_PORT,
+    ...(config.HEARTH_HTTP_HOST ? { host: config.HEARTH_HTTP_HOST } : {}),
     routes,
     log,
     accepting: () => accepting,
@@ -189,6 +212,7 @@ export async function startHost(
   log.info('host started', {
     platform: config.HEARTH_PLATFORM,
     port,
+    ...(devUi ? { devUi: `http://${config.HEARTH_HTTP_HOST ?? 'localhost'}:${port}/_hearth/` } : {}),
     functions: functions.map((f) => `${f.name}:${f.trigger.kind}`),
   });
 
@@ -213,6 +237,18 @@ export async function startHost(
       log.info('stopped', { drainMs: Date.now() - started });
     })());
   return { server, port, stop };
+}
+
+/** Whether and how the dev UI is served: dev mode hands the page a token; HEARTH_DEV_UI needs its own. */
+function devUiSetting(
+  config: Runtime['config'],
+  dev: { devToken?: string } | undefined,
+): { devToken?: string; accessToken?: string } | undefined {
+  if (dev) return dev.devToken ? { devToken: dev.devToken } : {};
+  if (!config.HEARTH_DEV_UI) return undefined;
+  if (!config.HEARTH_DEV_UI_TOKEN)
+    throw new ConfigError('HEARTH_DEV_UI_TOKEN', 'is required when HEARTH_DEV_UI=true outside dev mode');
+  return { accessToken: config.HEARTH_DEV_UI_TOKEN };
 }
 
 async function ensureTopics(functions: readonly AnyFunction[], rt: Runtime): Promise<void> {

@@ -84,8 +84,8 @@ export function metricsHook(metrics: HostMetrics): InvokeHook {
   };
 }
 
-/** The `outcome` label of hearth_invocations_total. */
-function outcomeLabel(outcome: Outcome): string {
+/** The `outcome` label of hearth_invocations_total (and of the dev UI's invocation stream). */
+export function outcomeLabel(outcome: Outcome): string {
   switch (outcome.status) {
     case 'done':
       if (outcome.duplicate) return 'duplicate';

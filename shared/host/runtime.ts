@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { InvokeDeps, KvStore, Logger, SqlStore } from '../core/index.ts';
-import { DependencyGate, jsonLogger } from '../core/index.ts';
+import { DependencyGate, jsonLogger, prettyLine } from '../core/index.ts';
 import { kafkaConnectionFromEnv, kafkajsTransport, kafkaPublisher, withSharedAdmin } from '../adapters/kafka/index.ts';
 import type { KafkaTransport, TransportProducer } from '../adapters/kafka/index.ts';
 import { kvStoreFromEnv } from '../adapters/kv/index.ts';
@@ -79,9 +79,18 @@ export async function createRuntime(
   const kafkaConnection = kafkaConnectionFromEnv(env);
   const kv = kvStoreFromEnv(env);
   const replicaId = config.HEARTH_REPLICA_ID ?? `${hostname()}-${process.pid}`;
+  // A terminal gets coloured one-line logs (without the replica, which is the same on every line).
+  const pretty =
+    config.HEARTH_LOG_FORMAT === 'pretty' || (config.HEARTH_LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
   const log =
     options.log ??
-    jsonLogger({ level: config.HEARTH_LOG_LEVEL, base: { replica: replicaId }, context: traceLogFields });
+    jsonLogger({
+      level: config.HEARTH_LOG_LEVEL,
+      context: traceLogFields,
+      ...(pretty
+        ? { render: (line) => prettyLine(line, process.stdout.isTTY === true && !process.env.NO_COLOR) }
+        : { base: { replica: replicaId } }),
+    });
 
   // Short connect retries: an outage longer than that is waited out by the gate, not inside a call.
   const connectRetry = { attempts: 3, initialDelayMs: 100, maxDelayMs: 1_000 };

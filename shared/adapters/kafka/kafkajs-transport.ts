@@ -2,6 +2,7 @@ import { Kafka, Partitioners, type EachBatchPayload, type IHeaders, type KafkaMe
 import { DependencyUnavailableError } from '../../core/errors.ts';
 import type { LogLevel } from '../../core/logger.ts';
 import { isKafkaOutage } from './errors.ts';
+import { quietKafkajsTimeoutWarning } from './timeout-warning.ts';
 import type { Logger, OutgoingMessage } from '../../core/ports.ts';
 import { kafkaConnectionFromEnv, kafkajsConfig, type KafkaConnection } from './kafkajs-config.ts';
 import type {
@@ -28,6 +29,7 @@ export interface KafkajsTransportOptions {
  * @example const transport = kafkajsTransport({ brokers: ['localhost:9092'], clientId: 'hearth', ssl: false }, { log })
  */
 export function kafkajsTransport(connection: KafkaConnection, options: KafkajsTransportOptions): KafkaTransport {
+  quietKafkajsTimeoutWarning();
   const kafka = new Kafka(kafkajsConfig(connection, options.log, options.logLevel ?? 'warn'));
   return {
     producer: () => connectProducer(kafka, options.producerRetries ?? 10),

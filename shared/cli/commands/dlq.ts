@@ -13,7 +13,7 @@ const USAGE =
 export const dlqCommand: Command = {
   summary: 'dlq list|replay <function|topic>: inspect or replay dead letters',
   async run(args, env) {
-    const { positional, options } = parseArgs(args, ['json']);
+    const { positional, options } = parseArgs(args, { flags: ['json'], values: ['limit', 'reason'] });
     const [action, target] = positional;
     if (!target || (action !== 'list' && action !== 'replay')) throw new UsageError(USAGE);
     const topic = await resolveTopic(target);

@@ -11,7 +11,7 @@ import { parseArgs, UsageError, type Command } from '../command.ts';
 export const emitCommand: Command = {
   summary: 'emit <topic> <json> [--key K]: validate against consumers, then publish',
   async run(args, env) {
-    const { positional, options } = parseArgs(args);
+    const { positional, options } = parseArgs(args, { values: ['key', 'id'] });
     const [topic, json] = positional;
     if (!topic || json === undefined) throw new UsageError('usage: hearth emit <topic> <json> [--key K]');
     const body = Buffer.from(json, 'utf8');

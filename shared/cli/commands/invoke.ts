@@ -21,7 +21,7 @@ import { parseArgs, UsageError, type Command } from '../command.ts';
 export const invokeCommand: Command = {
   summary: 'invoke <function> [json] [--id ID] [--scheduled-at ISO]: run a function once',
   async run(args, env) {
-    const { positional, options } = parseArgs(args);
+    const { positional, options } = parseArgs(args, { values: ['id', 'key', 'scheduled-at'] });
     const [name, json] = positional;
     if (!name) throw new UsageError('usage: hearth invoke <function> [json] [--id ID] [--scheduled-at ISO]');
     const [fn] = await loadFunctions(undefined, [name]);

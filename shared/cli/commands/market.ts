@@ -36,16 +36,9 @@ function intOption(options: Record<string, string>, name: (typeof INT_OPTIONS)[n
 export const marketCommand: Command = {
   summary: 'market [--buyers 100 --sellers 500 --timeout 180 --external]: run the market simulation, print a report',
   async run(args, env) {
-    const { positional, options } = parseArgs(args, ['external']);
+    const { positional, options } = parseArgs(args, { flags: ['external'], values: INT_OPTIONS });
     if (positional.length > 0)
       throw new UsageError(`market takes no positional arguments, got "${positional.join(' ')}"`);
-    for (const name of Object.keys(options)) {
-      if (name !== 'external' && !(INT_OPTIONS as readonly string[]).includes(name)) {
-        throw new UsageError(
-          `unknown option --${name}; known: --external, ${INT_OPTIONS.map((o) => `--${o}`).join(', ')}`,
-        );
-      }
-    }
     // The simulation lives with its functions; only this command loads it.
     const { DEFAULT_MARKET_PARAMS, MARKET_TOPICS, marketReport, seedMarket } =
       await import('../../../functions/_ops/market/api.ts');
