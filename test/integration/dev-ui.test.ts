@@ -92,9 +92,10 @@ describe('dev UI in a browser', () => {
       async () => (await page.getByTestId('group-summary').textContent()) === 'all executions ended',
       90_000,
     );
-    const statuses = await page
-      .getByTestId('group-execution')
-      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    const rows = page.getByTestId('group-execution');
+    const statuses = await Promise.all(
+      Array.from({ length: await rows.count() }, (_, i) => rows.nth(i).getAttribute('data-status')),
+    );
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.every((s) => s === 'done')).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'dev-ui-task.png'), fullPage: true });
