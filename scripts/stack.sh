@@ -9,4 +9,7 @@ source scripts/node.sh
 bash scripts/services.sh up
 eval "$(bash scripts/services.sh env)"
 npm run --silent migrate
+# Dev mode: the host listens on 127.0.0.1, serves the dev UI at /_hearth/, and signs the tasks API's
+# tokens with a generated local key when HEARTH_JWT_SECRET is not set (HEARTH_DEV=false turns it off).
+export HEARTH_DEV="${HEARTH_DEV:-true}"
 exec node shared/cli/hearth.ts dev "$@"
