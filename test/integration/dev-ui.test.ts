@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
 import { produce, testKafkaTransport, waitUntil } from '../support/kafka.ts';
-import { repoRoot } from '../support/host-process.ts';
+import { databaseUrlForSchema, repoRoot, startHostProcess } from '../support/host-process.ts';
 import { agentsEnv, API_FUNCTIONS, CONTROL_FUNCTIONS, WORKER_FUNCTIONS, type AgentsEnv } from './agents-harness.ts';
 
 const SHOTS = path.join(repoRoot, '.hearth');
@@ -104,6 +104,18 @@ describe('dev UI in a browser', () => {
     await page.locator('[data-testid=group-execution] a').first().click();
     await page.getByTestId('step').first().waitFor();
     expect(await page.getByTestId('step').count()).toBeGreaterThan(1);
+
+    // The same journal from the CLI: `hearth runs <function> --group <task>` lists the run, done.
+    const runs = startHostProcess(['runs', 'research-agent', '--group', taskId, '--json'], {
+      DATABASE_URL: databaseUrlForSchema(env.schema.name),
+    });
+    expect((await runs.exited).code).toBe(0);
+    const listed = runs
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { status: string; group: string });
+    expect(listed).toEqual([expect.objectContaining({ status: 'done', group: taskId })]);
 
     // The app's own API, from the same page with the dev token: the task completed.
     await waitUntil(

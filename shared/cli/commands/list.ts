@@ -1,12 +1,27 @@
 import { loadFunctions } from '../../host/registry.ts';
-import type { Command } from '../command.ts';
+import { parseArgs, type Command } from '../command.ts';
 
 /** `hearth functions`: lists the functions in functions/ with their triggers, and which are durable. */
 export const listCommand: Command = {
-  summary: 'list the functions in functions/ and their triggers',
-  async run() {
+  summary: 'list the functions in functions/ and their triggers (--json)',
+  async run(args) {
+    const { options } = parseArgs(args, { flags: ['json'] });
     for (const fn of await loadFunctions()) {
       const t = fn.trigger;
+      if (options.json) {
+        const { kind } = t;
+        const trigger =
+          t.kind === 'kafka'
+            ? { kind, topics: t.topics }
+            : t.kind === 'cron'
+              ? { kind, schedule: t.schedule, timezone: t.timezone }
+              : { kind, method: t.method, path: t.path };
+        const durable = fn.durable ? { waitsFor: fn.durable.waitsFor } : null;
+        process.stdout.write(
+          `${JSON.stringify({ name: fn.name, trigger, emits: fn.emits, durable, deadLetterTopic: fn.deadLetterTopic })}\n`,
+        );
+        continue;
+      }
       const what =
         t.kind === 'kafka'
           ? `kafka ${t.topic}`

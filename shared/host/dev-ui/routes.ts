@@ -9,7 +9,7 @@ import type { HttpRoute } from '../../adapters/http/types.ts';
 import { answerWait, cancelGroup, DevUiRequestError, replayAll, replayOne, sendTestEvent } from './actions.ts';
 import { catalog, nextTicks } from './catalog.ts';
 import type { InvocationFeed } from './feed.ts';
-import { cronTicks, executionDetail, listExecutions } from './queries.ts';
+import { cronTicks, executionDetail, listExecutions } from '../../adapters/sql/executions-view.ts';
 
 export const DEV_UI_PREFIX = '/_hearth/';
 

@@ -1,5 +1,7 @@
 import type { SqlTx } from '../../core/index.ts';
 
+// Read-only views of the durable tables for people: the dev UI and `hearth runs`.
+
 /** What the dev UI lists of an execution. */
 export interface ExecutionRow {
   function: string;
