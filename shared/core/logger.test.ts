@@ -7,7 +7,7 @@ describe('terminal log lines', () => {
     const log = jsonLogger({ write: (l) => void lines.push(l), render: (line) => prettyLine(line, false) });
     log.warn('consumer paused', { function: 'orders', error: new Error('broker down'), note: 'two words' });
     expect(lines[0]).toMatch(
-      /^\d\d:\d\d:\d\d\.\d{3} WARN  consumer paused {2}function=orders error=\{"name":"Error","message":"broker down"\} note="two words"\n$/,
+      /^\d\d:\d\d:\d\d\.\d{3} WARN {2}consumer paused {2}function=orders error=\{"name":"Error","message":"broker down"\} note="two words"\n$/,
     );
   });
 
