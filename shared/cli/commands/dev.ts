@@ -81,7 +81,7 @@ function devBanner(port: number, token: string | undefined, generated: boolean):
   if (token) {
     lines.push(
       `  token   ${token}`,
-      `          (12 h, admin scope, ${generated ? 'signed with the generated dev key' : 'signed with HEARTH_JWT_SECRET'}; more with: npm run --silent hearth -- token)`,
+      `          (12 h, admin scope, ${generated ? 'signed with the generated dev key' : 'signed with HEARTH_JWT_SECRET'}; more in another shell: HEARTH_DEV=true node shared/cli/hearth.ts token)`,
       `  try     curl -X POST localhost:${port}/tasks -H "authorization: Bearer ${token}" \\`,
       `            -H 'content-type: application/json' -d '{"prompt":"Summarize the benefits of event-driven agents"}'`,
     );
