@@ -37,6 +37,6 @@ USER node
 EXPOSE 8080
 # HEARTH_FUNCTIONS (comma-separated names) selects the functions to host; unset hosts all of them.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://localhost:' + (process.env.PORT ?? '8080') + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HEARTH_HTTP_PORT ?? process.env.PORT ?? '8080') + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "dist/shared/cli/hearth.js"]
 CMD ["dev"]

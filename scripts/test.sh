@@ -11,6 +11,9 @@ eval "$(bash scripts/services.sh env)"
 # daprd for the Dapr sidecar tests, built once before vitest runs files in parallel (cached in
 # ~/.cache/hearth/bin; ~9 min cold on 2 cores, seconds when cached). Bounded: a hung build fails here, loudly.
 HEARTH_DAPRD_BUILD_TIMEOUT=1800 bash scripts/daprd/build.sh >/dev/null
+# Podman, runc and debootstrap for the container image test (Debian's packages, installed once); it
+# fails here, naming what failed, when podman cannot start.
+bash -c 'source scripts/containers/podman.sh'
 # Chromium for the dev UI's browser test (Debian's package, installed once).
 HEARTH_CHROMIUM="$(bash scripts/chromium.sh)"
 export HEARTH_CHROMIUM

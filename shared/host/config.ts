@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readEnv } from '../core/config.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /** Which entry feeds events in: the local host's own Kafka consumers and cron, or a platform's HTTP push. */
 export const PLATFORMS = ['local', 'knative', 'dapr'] as const;
@@ -65,5 +66,10 @@ export type HostConfig = z.output<typeof HostEnv>;
  * @example const cfg = readHostConfig(process.env) // throws ConfigError naming the bad variable
  */
 export function readHostConfig(env: Record<string, string | undefined>): HostConfig {
-  return readEnv(HostEnv, env);
+  // PORT is the container convention (Knative sets it; the image's health check reads it): it is the
+  // port when HEARTH_HTTP_PORT is not set, so the server and the health check never disagree.
+  const port = env['HEARTH_HTTP_PORT'] ?? env['PORT'];
+  if (env['HEARTH_HTTP_PORT'] === undefined && port !== undefined && !/^\d{1,5}$/.test(port))
+    throw new ConfigError('PORT', `must be a port number (0-65535), got "${port}"`);
+  return readEnv(HostEnv, port === undefined ? env : { ...env, HEARTH_HTTP_PORT: port });
 }
