@@ -3,10 +3,12 @@
  * the TypeScript sources as they are, but a process that loads them carries the type stripper and
  * strips every module at start-up; the built host starts faster and is smaller in memory. tsc emits
  * shared/ and functions/ (relative `.ts` imports rewritten to `.js`); the files that are not code
- * (SQL migrations, JSON, host.json) are copied beside them.
+ * (SQL migrations, JSON, host.json) are copied beside them. Declarations (`.d.ts`) are emitted for
+ * the installed package (`exports` in package.json); tsc keeps their relative `.ts` specifiers, which
+ * are rewritten to `.js` so a user's TypeScript resolves them to the `.d.ts` beside each module.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -29,5 +31,23 @@ function copyAssets(dir: string): number {
   }
   return copied;
 }
+/** `from './x.ts'` and `import('./x.ts')` in declarations become `./x.js`; returns the files changed. */
+function rewriteDeclarations(dir: string): number {
+  let changed = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) changed += rewriteDeclarations(file);
+    else if (entry.name.endsWith('.d.ts')) {
+      const text = readFileSync(file, 'utf8');
+      const next = text.replace(/((?:from |import\()\s*['"])(\.{1,2}\/[^'"]+)\.ts(['"])/g, '$1$2.js$3');
+      if (next !== text) {
+        writeFileSync(file, next);
+        changed += 1;
+      }
+    }
+  }
+  return changed;
+}
 const assets = copyAssets('shared') + copyAssets('functions');
-process.stdout.write(`built dist/ (${assets} non-code files copied)\n`);
+const declarations = rewriteDeclarations(out);
+process.stdout.write(`built dist/ (${assets} non-code files copied, ${declarations} declaration files rewritten)\n`);

@@ -3,8 +3,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyFunction } from '../core/index.ts';
 
-/** The repo's functions/ folder (dist/functions/ when the host runs built). */
-export const FUNCTIONS_DIR = path.resolve(import.meta.dirname, '../../functions');
+/**
+ * Where functions live by default: the repo's functions/ (dist/functions/ when the host runs built),
+ * or, when Hearth runs as an installed package (under node_modules), the user's `./functions`.
+ */
+export const FUNCTIONS_DIR = import.meta.dirname.split(path.sep).includes('node_modules')
+  ? path.resolve(process.cwd(), 'functions')
+  : path.resolve(import.meta.dirname, '../../functions');
 
 /**
  * A function module is `index.ts` beside the sources and `index.js` in a built host (scripts/build.ts);

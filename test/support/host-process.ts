@@ -33,12 +33,17 @@ export interface HostProcess {
 
 /**
  * Starts `node shared/cli/hearth.ts <args>` (or another `entry`, such as {@link BUILT_CLI}) with the local
- * services' environment plus `env`.
+ * services' environment plus `env`, in `cwd` (the repo by default).
  * @example const host = startHostProcess(['dev'], { HEARTH_FUNCTIONS: 'effect-counter' })
  */
-export function startHostProcess(args: string[], env: Record<string, string>, entry: string = cli): HostProcess {
+export function startHostProcess(
+  args: string[],
+  env: Record<string, string>,
+  entry: string = cli,
+  cwd: string = repoRoot,
+): HostProcess {
   const child = spawn(process.execPath, [entry, ...args], {
-    cwd: repoRoot,
+    cwd,
     env: { ...process.env, ...serviceEnv, HEARTH_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
