@@ -1,6 +1,7 @@
 import type { InvokeHook, Outcome } from '../core/index.ts';
 import { MetricsRegistry, type Counter, type Gauge, type Histogram } from '../adapters/telemetry/metrics.ts';
 import { createAgentMetrics, type AgentMetrics } from '../adapters/telemetry/agent-metrics.ts';
+import { registerProcessMetrics } from '../adapters/telemetry/process-metrics.ts';
 
 /** The runtime's own metrics; names and labels are documented in observability/METRICS.md. */
 export interface HostMetrics {
@@ -31,6 +32,8 @@ export interface HostMetrics {
   durableExecutions: Gauge;
   /** The agent layer's metrics (tasks, steps, tokens, tool calls). */
   agent: AgentMetrics;
+  /** Stops the Node process metrics' event-loop monitor and GC observer. */
+  stopProcessMetrics: () => void;
 }
 
 /**
@@ -64,6 +67,7 @@ export function createHostMetrics(registry = new MetricsRegistry()): HostMetrics
     outboxDead: registry.gauge('hearth_outbox_dead', 'Outbox rows parked after repeated publish failures'),
     durableExecutions: registry.gauge('hearth_durable_executions', 'Durable executions by status (running, parked)'),
     agent: createAgentMetrics(registry),
+    stopProcessMetrics: registerProcessMetrics(registry),
   };
 }
 

@@ -172,6 +172,7 @@ export async function createRuntime(
       await transport.closeAdmin();
       await sql.close();
       setAgentTelemetry(previousAgentTelemetry);
+      metrics.stopProcessMetrics();
       await tracing?.shutdown();
     },
   };

@@ -31,6 +31,8 @@ abstract class Metric {
 /** A monotonically increasing count. */
 export class Counter extends Metric {
   private readonly series = new Map<string, Series>();
+  /** Brings a total the process keeps itself (CPU seconds) up to date at scrape time, with `inc`. */
+  collect?: () => Promise<void> | void;
   /** @example tasks.inc({ agent: 'research', status: 'completed' }) */
   inc(labels: Labels = {}, by = 1): void {
     const s = entry(this.series, labels, () => ({ labels, value: 0 }));
@@ -141,7 +143,9 @@ export class MetricsRegistry {
   }
   private async refresh(): Promise<void> {
     const failures = this.failures;
-    const gauges = [...this.metrics.values()].filter((m): m is Gauge => m instanceof Gauge && m.collect !== undefined);
+    const gauges = [...this.metrics.values()].filter(
+      (m): m is Gauge | Counter => (m instanceof Gauge || m instanceof Counter) && m.collect !== undefined,
+    );
     await Promise.all(
       gauges.map(async (gauge) => {
         try {
