@@ -54,18 +54,22 @@ interface Documented {
 
 async function documentedMetrics(): Promise<Documented[]> {
   const text = await readFile(path.join(repoRoot, 'observability/METRICS.md'), 'utf8');
-  return [...text.matchAll(/^\| `(hearth_[a-z_]+)` \| (counter|gauge|histogram) \|([^|]*)\|/gm)].map((m) => ({
-    name: m[1] as string,
-    type: m[2] as string,
-    labels: [...(m[3] ?? '').matchAll(/`([a-z_]+)`/g)].map((l) => l[1] as string).sort(),
-  }));
+  // A row names one metric, or several of one type and labels (the Node process metrics).
+  return [...text.matchAll(/^\| (`[a-z0-9_]+`(?:, `[a-z0-9_]+`)*) \| (counter|gauge|histogram) \|([^|]*)\|/gm)].flatMap(
+    (m) =>
+      [...(m[1] ?? '').matchAll(/`([a-z0-9_]+)`/g)].map((n) => ({
+        name: n[1] as string,
+        type: m[2] as string,
+        labels: [...(m[3] ?? '').matchAll(/`([a-z_]+)`/g)].map((l) => l[1] as string).sort(),
+      })),
+  );
 }
 
 /** Series of `name` (histograms: their _count series) as label maps with values. */
 function series(text: string, name: string): { labels: Record<string, string>; value: number }[] {
   const out: { labels: Record<string, string>; value: number }[] = [];
   for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    const m = /^([a-z0-9_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
     const labels: Record<string, string> = {};
     for (const l of (m[2] ?? '').matchAll(/([a-z_]+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1] as string] = l[2] as string;
@@ -148,6 +152,10 @@ describe('/metrics', () => {
       'hearth_consumer_lag',
       'hearth_outbox_pending',
       'hearth_function_up',
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
     ]);
     for (const metric of documented) {
       expect(text, metric.name).toContain(`# TYPE ${metric.name} ${metric.type}\n`);
