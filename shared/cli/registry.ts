@@ -12,5 +12,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   market: async () => (await import('./commands/market.ts')).marketCommand,
   token: async () => (await import('./commands/token.ts')).tokenCommand,
   runs: async () => (await import('./commands/runs.ts')).runsCommand,
+  new: async () => (await import('./commands/new.ts')).newCommand,
   completion: async () => (await import('./commands/completion.ts')).completionCommand,
 };

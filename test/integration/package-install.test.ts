@@ -129,14 +129,24 @@ describe('installed package', () => {
     const bin = path.join(project, 'node_modules/.bin/hearth');
     const topic = uniqueName('greetings');
     const env = { ...process.env, GREETER_TOPIC: topic };
+    await run(bin, ['new', 'echo-back', '--durable'], { cwd: project, env });
+    expect(await readFile(path.join(project, 'functions/echo-back/index.ts'), 'utf8')).toContain(
+      "import { defineFunction, kafka } from 'hearth';",
+    );
     const { stdout } = await run(bin, ['functions'], { cwd: project, env });
+    expect(stdout).toMatch(/^echo-back\s+kafka echo-back\.requests/m);
     expect(stdout).toMatch(new RegExp(`^greeter\\s+kafka ${topic.replace(/\./g, '\\.')}`, 'm'));
     expect(stdout).not.toMatch(/orchestrator|usage-recorder/);
 
     const port = await freePort();
     const host = startHostProcess(
       ['dev'],
-      { DATABASE_URL: databaseUrlForSchema(schema.name), HEARTH_HTTP_PORT: String(port), GREETER_TOPIC: topic },
+      {
+        DATABASE_URL: databaseUrlForSchema(schema.name),
+        HEARTH_HTTP_PORT: String(port),
+        GREETER_TOPIC: topic,
+        HEARTH_FUNCTIONS: 'greeter',
+      },
       path.join(project, 'node_modules/hearth/dist/shared/cli/hearth.js'),
       project,
     );
