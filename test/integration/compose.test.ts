@@ -42,6 +42,8 @@ async function check(file: string): Promise<CheckResult> {
   const env = { ...process.env };
   delete env['UPSTASH_REDIS_REST_TOKEN'];
   delete env['HEARTH_FUNCTIONS'];
+  for (const name of ['HEARTH_JWT_SECRET', 'HEARTH_JWT_JWKS_URL', 'HEARTH_JWT_ISSUER', 'HEARTH_JWT_AUDIENCE'])
+    delete env[name];
   try {
     const { stdout, stderr } = await run('bash', [checker, file], { env, maxBuffer: 16 * 1024 * 1024 });
     return { ok: true, stdout, stderr };
@@ -112,7 +114,13 @@ describe('docker-compose.yml', () => {
       DATABASE_URL: 'postgresql://root@cockroach:26257/hearth?sslmode=disable',
       UPSTASH_REDIS_REST_URL: 'http://serverless-redis-http:80',
       UPSTASH_REDIS_REST_TOKEN: 'hearth-local-token',
+      // The tasks API's rules: the container is not in dev mode, so without a key it answers 503.
+      HEARTH_JWT_ISSUER: 'hearth-local',
+      HEARTH_JWT_AUDIENCE: 'hearth-local',
     });
+    expect(Object.keys(hearth.environment ?? {})).toEqual(
+      expect.arrayContaining(['HEARTH_JWT_SECRET', 'HEARTH_JWT_JWKS_URL']),
+    );
     for (const dep of ['kafka', 'cockroach', 'redis']) {
       expect(hearth.depends_on?.[dep]?.condition, dep).toBe('service_healthy');
     }
